@@ -1,0 +1,279 @@
+package jsonpos
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxYAMLNodes bounds the nodes a YAML document may expand to through aliases, so that a
+// "billion laughs" document is an error rather than an exhausted machine.
+const maxYAMLNodes = 1 << 20
+
+// ParseYAML reads the first document of a YAML file. Spans are offsets into file.Src. JSON is
+// YAML, but JSON files should go through ParseJSON, which is exact about JSON's own rules.
+func ParseYAML(file *File) (*Parsed, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(strings.NewReader(string(file.Src)))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &SyntaxError{Offset: 0, Msg: "empty document"}
+		}
+		return nil, yamlSyntaxError(file, err)
+	}
+	c := &yamlConverter{file: file, done: map[*yaml.Node]*Node{}}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, &SyntaxError{Offset: 0, Msg: "empty document"}
+		}
+		root = root.Content[0]
+	}
+	n, err := c.convert(root, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Parsed{Root: n, Duplicates: c.dups}, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlSyntaxError turns the YAML library's message into a position. The library gives a line
+// only; the column is the first character written on that line.
+func yamlSyntaxError(file *File, err error) error {
+	msg := err.Error()
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return &SyntaxError{Offset: 0, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	}
+	line, _ := strconv.Atoi(m[1])
+	off := file.Offset(line, 1)
+	for off < len(file.Src) && (file.Src[off] == ' ' || file.Src[off] == '\t') {
+		off++
+	}
+	return &SyntaxError{Offset: off, Msg: m[2]}
+}
+
+type yamlConverter struct {
+	file  *File
+	dups  []Duplicate
+	done  map[*yaml.Node]*Node
+	count int
+}
+
+func (c *yamlConverter) errorf(n *yaml.Node, format string, args ...any) error {
+	return &SyntaxError{Offset: c.file.Offset(n.Line, n.Column), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, error) {
+	if depth > MaxDepth {
+		return nil, c.errorf(y, "nesting deeper than %d levels", MaxDepth)
+	}
+	if y.Kind == yaml.AliasNode {
+		if y.Alias == nil {
+			return nil, c.errorf(y, "unknown anchor %q", y.Value)
+		}
+		// An alias shares the node read at its anchor: findings inside it point at the
+		// anchor, where the text is written.
+		if n, ok := c.done[y.Alias]; ok {
+			c.count += size(n)
+			if c.count > maxYAMLNodes {
+				return nil, c.errorf(y, "document expands to more than %d nodes through aliases", maxYAMLNodes)
+			}
+			return n, nil
+		}
+		return c.convert(y.Alias, path, depth+1)
+	}
+	c.count++
+	if c.count > maxYAMLNodes {
+		return nil, c.errorf(y, "document expands to more than %d nodes through aliases", maxYAMLNodes)
+	}
+	start := c.file.Offset(y.Line, y.Column)
+	n := &Node{Span: Span{Start: start, End: start}}
+	if !strings.HasPrefix(y.Tag, "!!") {
+		n.Tag = y.Tag
+	}
+	switch y.Kind {
+	case yaml.MappingNode:
+		n.Kind = Object
+		if err := c.mapping(n, y, path, depth); err != nil {
+			return nil, err
+		}
+	case yaml.SequenceNode:
+		n.Kind = Array
+		for k, item := range y.Content {
+			child, err := c.convert(item, append(path[:len(path):len(path)], k), depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Items = append(n.Items, child)
+			n.Span.End = max(n.Span.End, child.Span.End)
+		}
+		c.closeFlow(n, y, ']')
+	case yaml.ScalarNode:
+		c.scalar(n, y)
+	default:
+		return nil, c.errorf(y, "unsupported YAML node")
+	}
+	c.done[y] = n
+	return n, nil
+}
+
+func size(n *Node) int {
+	total := 1
+	for _, it := range n.Items {
+		total += size(it)
+	}
+	for _, m := range n.Members {
+		total += size(m.Value)
+	}
+	return total
+}
+
+func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path []any, depth int) error {
+	for k := 0; k+1 < len(y.Content); k += 2 {
+		ky, vy := y.Content[k], y.Content[k+1]
+		if ky.Tag == "!!merge" {
+			// `<<: *anchor` merges the anchored mapping's keys that are not set here.
+			merged, err := c.convert(vy, path, depth+1)
+			if err != nil {
+				return err
+			}
+			for _, src := range mergeSources(merged) {
+				for _, mm := range src.Members {
+					if _, ok := n.Member(mm.Key); !ok {
+						n.Members = append(n.Members, mm)
+					}
+				}
+			}
+			n.Span.End = max(n.Span.End, merged.Span.End)
+			continue
+		}
+		key, err := c.convert(ky, nil, depth+1)
+		if err != nil {
+			return err
+		}
+		if key.Kind == Object || key.Kind == Array {
+			return c.errorf(ky, "a mapping key must be a scalar")
+		}
+		val, err := c.convert(vy, append(path[:len(path):len(path)], key.Text), depth+1)
+		if err != nil {
+			return err
+		}
+		if first, ok := n.Member(key.Text); ok {
+			c.dups = append(c.dups, Duplicate{Key: key.Text, Path: path, First: first.KeySpan, Again: key.Span})
+		}
+		n.Members = append(n.Members, Member{Key: key.Text, KeySpan: key.Span, Value: val})
+		n.Span.End = max(n.Span.End, val.Span.End, key.Span.End)
+	}
+	c.closeFlow(n, y, '}')
+	return nil
+}
+
+func mergeSources(n *Node) []*Node {
+	switch n.Kind {
+	case Object:
+		return []*Node{n}
+	case Array:
+		var out []*Node
+		for _, it := range n.Items {
+			if it.Kind == Object {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// closeFlow extends a flow collection ({...} or [...]) to its closing bracket.
+func (c *yamlConverter) closeFlow(n *Node, y *yaml.Node, closer byte) {
+	if y.Style&yaml.FlowStyle == 0 {
+		return
+	}
+	src := c.file.Src
+	i := n.Span.End
+	if i == n.Span.Start {
+		i++ // empty: start after the opening bracket
+	}
+	for i < len(src) {
+		switch src[i] {
+		case ' ', '\t', '\n', '\r', ',':
+			i++
+			continue
+		case closer:
+			n.Span.End = i + 1
+		}
+		return
+	}
+}
+
+func (c *yamlConverter) scalar(n *Node, y *yaml.Node) {
+	src := c.file.Src
+	// Skip a tag or an anchor written before the value: `!Sub "..."`, `&name value`.
+	for n.Span.Start < len(src) && (src[n.Span.Start] == '!' || src[n.Span.Start] == '&') {
+		i := n.Span.Start
+		for i < len(src) && src[i] != ' ' && src[i] != '\t' && src[i] != '\n' && src[i] != '\r' {
+			i++
+		}
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+			i++
+		}
+		n.Span.Start = i
+	}
+	n.Text = y.Value
+	switch {
+	case y.Style&yaml.DoubleQuotedStyle != 0:
+		n.Raw = DoubleQuoted
+	case y.Style&yaml.SingleQuotedStyle != 0:
+		n.Raw = SingleQuoted
+	case y.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		n.Raw = Block
+	}
+	switch y.ShortTag() {
+	case "!!null":
+		n.Kind = Null
+	case "!!bool":
+		n.Kind = Bool
+		n.Bool, _ = strconv.ParseBool(strings.ToLower(y.Value))
+	case "!!int", "!!float":
+		n.Kind = Number
+		n.Text = jsonNumber(y.Value)
+	default:
+		n.Kind = String
+	}
+	m, _ := align(src, contentStart(src, n), y.Value, n.Raw, false)
+	n.Span.End = m.end
+	switch n.Raw {
+	case DoubleQuoted, SingleQuoted:
+		quote := byte('"')
+		if n.Raw == SingleQuoted {
+			quote = '\''
+		}
+		i := m.end
+		for i < len(src) && src[i] != quote {
+			i++
+		}
+		n.Span.End = min(i+1, len(src))
+	}
+	if n.Span.End < n.Span.Start {
+		n.Span.End = n.Span.Start
+	}
+}
+
+// jsonNumber rewrites a YAML number (0x1F, 1_000, .5, +1) as a JSON number literal.
+func jsonNumber(s string) string {
+	clean := strings.ReplaceAll(s, "_", "")
+	if i, err := strconv.ParseInt(clean, 0, 64); err == nil {
+		return strconv.FormatInt(i, 10)
+	}
+	if f, err := strconv.ParseFloat(strings.TrimPrefix(clean, "+"), 64); err == nil {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return s
+}
