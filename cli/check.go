@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/linter"
+	"github.com/ssmpolicy/ssmpolicy/report"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+)
+
+// checkFlags are the flags check and apply share.
+type checkFlags struct {
+	output   string
+	config   string
+	failOn   string
+	ruleDirs []string
+	disable  []string
+	enable   []string
+	noColor  bool
+	workers  int
+	ctx      input.Context
+}
+
+func (f *checkFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats, ", "))
+	fs.StringVar(&f.config, "config", "", "configuration file (default: .ssmpolicy.yaml in the working directory or a parent)")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above this level: error, security-warning, warning, suggestion (default security-warning)")
+	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of extra Rego rules (repeatable)")
+	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule off (repeatable)")
+	fs.StringArrayVar(&f.enable, "enable", nil, "turn a rule on at its default level (repeatable)")
+	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (NO_COLOR is honoured too)")
+	fs.IntVar(&f.workers, "workers", 0, "targets checked at once (default: one per CPU)")
+	fs.StringVar(&f.ctx.ARN, "resource-arn", "", "ARN of the resource a raw policy file is for")
+	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
+	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
+	fs.StringVar(&f.ctx.KeyID, "key-id", "", "KMS key of a SecureString parameter: key id, key ARN, alias name or alias ARN")
+}
+
+func (f *checkFlags) validate() error {
+	if !slices.Contains(report.Formats, f.output) {
+		return usageError("unknown output format %q (want %s)", f.output, strings.Join(report.Formats, ", "))
+	}
+	if f.failOn != "" {
+		if _, err := finding.ParseLevel(f.failOn, false); err != nil {
+			return usageError("--fail-on: %v", err)
+		}
+	}
+	if f.ctx.Tier != "" && !slices.Contains([]string{"Standard", "Advanced", "Intelligent-Tiering"}, f.ctx.Tier) {
+		return usageError("--tier %q: want Standard, Advanced or Intelligent-Tiering", f.ctx.Tier)
+	}
+	if f.ctx.Type != "" && !slices.Contains([]string{"String", "StringList", "SecureString"}, f.ctx.Type) {
+		return usageError("--type %q: want String, StringList or SecureString", f.ctx.Type)
+	}
+	return nil
+}
+
+// setup is everything a check needs, built from the flags (and, later, the configuration).
+type setup struct {
+	set      *rules.Set
+	engine   *linter.Engine
+	reader   *input.Reader
+	failOn   finding.Level
+	reporter report.Reporter
+}
+
+func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	set, err := rules.Builtin()
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("load built-in rules: %w", err)}
+	}
+	levels := map[string]finding.Level{}
+	for _, id := range f.disable {
+		if _, ok := set.Get(id); !ok {
+			return nil, usageError("--disable %s: %s", id, unknownRule(set, id))
+		}
+		levels[id] = finding.Ignore
+	}
+	for _, id := range f.enable {
+		r, ok := set.Get(id)
+		if !ok {
+			return nil, usageError("--enable %s: %s", id, unknownRule(set, id))
+		}
+		levels[id] = r.Level
+	}
+	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels})
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: err}
+	}
+	reader, err := input.NewReader(f.ctx)
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: err}
+	}
+	failOn := finding.SecurityWarning
+	if f.failOn != "" {
+		failOn, _ = finding.ParseLevel(f.failOn, false)
+	}
+	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
+	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version})
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep}, nil
+}
+
+func unknownRule(set *rules.Set, id string) string {
+	best := ""
+	for _, known := range set.IDs() {
+		if strings.Contains(known, id) || strings.Contains(id, known) {
+			best = known
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("no such rule (did you mean %s?); `ssmpolicy rules` lists them", best)
+	}
+	return "no such rule; `ssmpolicy rules` lists them"
+}
+
+func newCheck(env *Env) *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check [flags] [PATH ...]",
+		Short: "Check policies, manifests, templates and plans (PATH: a file, a directory, or - for stdin)",
+		Example: `  ssmpolicy check examples/
+  ssmpolicy check --resource-arn arn:aws:ssm:us-east-1:111122223333:parameter/app/db --tier Advanced policy.json
+  cat policy.json | ssmpolicy check -o json -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := f.build(cmd, env)
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			rep := s.engine.Run(cmd.Context(), linter.RunOptions{Paths: args, Stdin: env.Stdin, Reader: s.reader, Workers: f.workers})
+			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
+				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
+			}
+			switch {
+			case len(rep.Failures) > 0:
+				return &exitError{code: ExitError}
+			case rep.Fails(s.failOn):
+				return &exitError{code: ExitFindings}
+			}
+			return nil
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,136 @@
+// Package cli is the ssmpolicy command line: cobra commands built in constructors, run
+// in-process through Run so that tests drive exactly what users run.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Version is the release this source is.
+const Version = "0.1.0"
+
+// Env is what a run may read from its surroundings. Tests replace it; Run uses the process's.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// IsTerminal reports whether standard output is a terminal (colour, prompts).
+	IsTerminal func() bool
+	// StdinIsTerminal reports whether standard input is a terminal (confirmation prompts).
+	StdinIsTerminal func() bool
+	Now             func() time.Time
+	// Dir is the working directory, where .ssmpolicy.yaml is looked for.
+	Dir string
+}
+
+// Run runs the command line args and returns the exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	dir, _ := os.Getwd()
+	return RunEnv(ctx, args, Env{
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Getenv:          os.Getenv,
+		IsTerminal:      func() bool { return fdIsTerminal(stdout) },
+		StdinIsTerminal: func() bool { return fdIsTerminal(stdin) },
+		Now:             time.Now,
+		Dir:             dir,
+	})
+}
+
+func fdIsTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Exit codes, as PRODUCT.md fixes them.
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is a mistake in how the tool was called: exit 2 with the message.
+func usageError(format string, args ...any) error {
+	return &exitError{code: ExitError, err: fmt.Errorf(format, args...)}
+}
+
+// RunEnv runs args in env and returns the exit code.
+func RunEnv(ctx context.Context, args []string, env Env) int {
+	root := newRoot(&env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(env.Stderr, "ssmpolicy: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag.
+	fmt.Fprintf(env.Stderr, "ssmpolicy: %v\n", err)
+	return ExitError
+}
+
+func newRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ssmpolicy",
+		Short: "Check AWS Systems Manager resource policies before they are applied, and apply them once they pass",
+		Long: `ssmpolicy checks the resource policies sent with SSM PutResourcePolicy — for shared
+parameters and OpsItemGroups — in policy files, manifests, CloudFormation templates and
+Terraform plans, and reports each finding at its line and column.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCheck(env), newRules(env), newExplain(env), newVersion(env))
+	return root
+}
+
+func newVersion(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := Version
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, s := range bi.Settings {
+					if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+						v += " (" + s.Value[:12] + ")"
+					}
+				}
+			}
+			fmt.Fprintf(env.Stdout, "ssmpolicy %s\n", v)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,198 @@
+// Package finding holds what a check reports: levels, findings, suppressed findings and the
+// report every output format renders.
+package finding
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+)
+
+// Level orders findings the way Access Analyzer orders its finding types. Ignore turns a rule
+// off; it is never the level of a reported finding.
+type Level int
+
+// The levels, from least to most severe.
+const (
+	Ignore Level = iota
+	Suggestion
+	Warning
+	SecurityWarning
+	Error
+)
+
+var levelNames = [...]string{"ignore", "suggestion", "warning", "security-warning", "error"}
+
+// Levels lists the levels of reported findings, most severe first.
+func Levels() []Level { return []Level{Error, SecurityWarning, Warning, Suggestion} }
+
+func (l Level) String() string {
+	if l < Ignore || l > Error {
+		return fmt.Sprintf("level(%d)", int(l))
+	}
+	return levelNames[l]
+}
+
+// ParseLevel reads a level name; "ignore" is accepted only where allowIgnore is set.
+func ParseLevel(s string, allowIgnore bool) (Level, error) {
+	for i, name := range levelNames {
+		if name == s && (i != int(Ignore) || allowIgnore) {
+			return Level(i), nil
+		}
+	}
+	if allowIgnore {
+		return 0, fmt.Errorf("unknown level %q (want error, security-warning, warning, suggestion or ignore)", s)
+	}
+	return 0, fmt.Errorf("unknown level %q (want error, security-warning, warning or suggestion)", s)
+}
+
+// MarshalJSON writes the level by name.
+func (l Level) MarshalJSON() ([]byte, error) { return json.Marshal(l.String()) }
+
+// UnmarshalJSON reads a level by name.
+func (l *Level) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := ParseLevel(s, true)
+	*l = v
+	return err
+}
+
+// Finding is one problem at one place.
+type Finding struct {
+	Rule     string      `json:"rule"`
+	Level    Level       `json:"level"`
+	Message  string      `json:"message"`
+	File     string      `json:"file"`
+	Start    jsonpos.Pos `json:"start"`
+	End      jsonpos.Pos `json:"end"`
+	Pointer  string      `json:"pointer"`
+	Resource string      `json:"resource,omitempty"`
+	Docs     string      `json:"docs"`
+
+	// Sid is the Sid of the statement the finding is in, for suppressions scoped to a Sid.
+	Sid string `json:"-"`
+	// Line is the text of the start line, for reporters that show the source.
+	Line string `json:"-"`
+}
+
+// Suppressed is a finding that an ignore entry silenced, with who silenced it and why.
+type Suppressed struct {
+	Rule    string      `json:"rule"`
+	Level   Level       `json:"level"`
+	Message string      `json:"message"`
+	File    string      `json:"file"`
+	Start   jsonpos.Pos `json:"start"`
+	End     jsonpos.Pos `json:"end"`
+	Pointer string      `json:"pointer"`
+	Reason  string      `json:"reason"`
+	By      string      `json:"by"`
+}
+
+// Failure is an error that kept the tool from doing part of its job (exit code 2): an
+// unreadable path, a manifest naming a file that is not there, a failed AWS call.
+type Failure struct {
+	File    string       `json:"file,omitempty"`
+	Start   *jsonpos.Pos `json:"start,omitempty"`
+	Message string       `json:"message"`
+}
+
+func (f Failure) Error() string {
+	switch {
+	case f.File != "" && f.Start != nil:
+		return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Start.Line, f.Start.Column, f.Message)
+	case f.File != "":
+		return f.File + ": " + f.Message
+	}
+	return f.Message
+}
+
+// Summary counts what a run saw.
+type Summary struct {
+	Files           int `json:"files"`
+	Skipped         int `json:"skipped"`
+	Targets         int `json:"targets"`
+	Findings        int `json:"findings"`
+	Suppressed      int `json:"suppressed"`
+	Error           int `json:"error"`
+	SecurityWarning int `json:"security-warning"`
+	Warning         int `json:"warning"`
+	Suggestion      int `json:"suggestion"`
+}
+
+// Count returns the number of findings at level l.
+func (s Summary) Count(l Level) int {
+	switch l {
+	case Error:
+		return s.Error
+	case SecurityWarning:
+		return s.SecurityWarning
+	case Warning:
+		return s.Warning
+	case Suggestion:
+		return s.Suggestion
+	}
+	return 0
+}
+
+// Report is the outcome of one run, as every output format renders it.
+type Report struct {
+	Version    int          `json:"version"`
+	Findings   []Finding    `json:"findings"`
+	Suppressed []Suppressed `json:"suppressed"`
+	Summary    Summary      `json:"summary"`
+	Failures   []Failure    `json:"errors,omitempty"`
+}
+
+// Finish sorts findings so output is stable run to run, and recounts the summary.
+func (r *Report) Finish() {
+	r.Version = 1
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Suppressed == nil {
+		r.Suppressed = []Suppressed{}
+	}
+	slices.SortFunc(r.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset),
+			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.End.Offset, b.End.Offset),
+			cmp.Compare(a.Message, b.Message), cmp.Compare(a.Resource, b.Resource))
+	})
+	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool {
+		return a.File == b.File && a.Start == b.Start && a.End == b.End && a.Rule == b.Rule &&
+			a.Message == b.Message && a.Resource == b.Resource
+	})
+	slices.SortFunc(r.Suppressed, func(a, b Suppressed) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset), cmp.Compare(a.Rule, b.Rule))
+	})
+	s := &r.Summary
+	s.Findings, s.Suppressed = len(r.Findings), len(r.Suppressed)
+	s.Error, s.SecurityWarning, s.Warning, s.Suggestion = 0, 0, 0, 0
+	for _, f := range r.Findings {
+		switch f.Level {
+		case Error:
+			s.Error++
+		case SecurityWarning:
+			s.SecurityWarning++
+		case Warning:
+			s.Warning++
+		case Suggestion:
+			s.Suggestion++
+		}
+	}
+}
+
+// Fails reports whether any finding is at or above threshold.
+func (r *Report) Fails(threshold Level) bool {
+	for _, f := range r.Findings {
+		if f.Level >= threshold {
+			return true
+		}
+	}
+	return false
+}

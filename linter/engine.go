@@ -1,0 +1,302 @@
+// Package linter is the check pipeline: it reads inputs into targets, validates each policy
+// against the grammar, evaluates the Rego rules with one prepared query, places every finding
+// at its line and column, applies levels and suppressions, and sorts the result.
+package linter
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/schema"
+)
+
+// query asks every rule package for its findings at once: one prepared query, evaluated per
+// target, rather than one query per rule.
+const query = "data.ssmpolicy.rules[pkg].report[f]"
+
+// Config is what a run is told: rule levels and the facts rules compare against.
+type Config struct {
+	// Levels overrides the default level of a rule; finding.Ignore turns it off.
+	Levels map[string]finding.Level
+	// AccountsAllowed is the allow-list for principal-account-not-allowed; nil when not set.
+	AccountsAllowed []string
+	// Capabilities restricts the built-in functions rules may call; nil for OPA's defaults.
+	Capabilities *ast.Capabilities
+}
+
+// Engine checks targets. It is safe for concurrent use.
+type Engine struct {
+	set      *rules.Set
+	levels   map[string]finding.Level
+	policy   *schema.Schema
+	prepared rego.PreparedEvalQuery
+	config   ast.Value
+}
+
+// New compiles the rules of set once and prepares the query.
+func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
+	e := &Engine{set: set, levels: map[string]finding.Level{}}
+	for _, r := range set.Rules {
+		e.levels[r.ID] = r.Level
+	}
+	for id, l := range cfg.Levels {
+		if _, ok := set.Get(id); !ok {
+			return nil, fmt.Errorf("unknown rule %q", id)
+		}
+		e.levels[id] = l
+	}
+	var err error
+	if e.policy, err = schema.Load("policy"); err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	if cfg.Capabilities != nil {
+		compiler = compiler.WithCapabilities(cfg.Capabilities)
+	}
+	compiler.Compile(set.Modules)
+	if compiler.Failed() {
+		return nil, CompileError{compiler.Errors}
+	}
+	e.prepared, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare rules: %w", err)
+	}
+	cfgObj := ast.NewObject()
+	if cfg.AccountsAllowed != nil {
+		terms := make([]*ast.Term, len(cfg.AccountsAllowed))
+		for i, a := range cfg.AccountsAllowed {
+			terms[i] = ast.StringTerm(a)
+		}
+		cfgObj.Insert(ast.StringTerm("accounts_allowed"), ast.ArrayTerm(terms...))
+	}
+	e.config = cfgObj
+	return e, nil
+}
+
+// CompileError is a rule that does not compile, with the file, line and column of each error.
+type CompileError struct{ Errors ast.Errors }
+
+func (c CompileError) Error() string {
+	var b strings.Builder
+	for i, e := range c.Errors {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if e.Location != nil {
+			fmt.Fprintf(&b, "%s:%d:%d: %s", e.Location.File, e.Location.Row, e.Location.Col, e.Message)
+		} else {
+			b.WriteString(e.Message)
+		}
+	}
+	return b.String()
+}
+
+// Rules returns the catalogue the engine runs.
+func (e *Engine) Rules() *rules.Set { return e.set }
+
+// Level is the level rule id reports at in this run.
+func (e *Engine) Level(id string) finding.Level { return e.levels[id] }
+
+// Check runs every check on one target and returns its findings (before suppression).
+func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding, error) {
+	var out []finding.Finding
+	for _, p := range t.Problems {
+		out = e.add(out, t, p.Rule, p.Message, p.Loc, "")
+	}
+	if t.Policy == nil {
+		return out, nil
+	}
+	if t.Policy.Kind == jsonpos.Object || e.levels["schema"] != finding.Ignore {
+		for _, v := range e.policy.Validate(t.Policy) {
+			loc := input.Location{File: t.PolicyFile, Span: input.SpanOf(t.Policy, v.Path, v.OnKey), Path: v.Path}
+			out = e.add(out, t, "schema", v.Message, loc, jsonpos.Pointer(v.Path))
+		}
+	}
+	if t.Policy.Kind != jsonpos.Object {
+		return out, nil // the schema finding says what the document should be
+	}
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(e.inputFor(t)))
+	if err != nil {
+		return out, fmt.Errorf("evaluate rules: %w", err)
+	}
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		rule, ok := e.set.ByPackage(rules.PackagePrefix + pkg)
+		if !ok {
+			continue
+		}
+		f, ok := r.Bindings["f"].(map[string]any)
+		if !ok {
+			return out, fmt.Errorf("rule %s: a finding must be an object with path and message, got %T", rule.ID, r.Bindings["f"])
+		}
+		loc, pointer := e.place(t, f)
+		msg, _ := f["message"].(string)
+		out = e.add(out, t, rule.ID, msg, loc, pointer)
+	}
+	if cm := e.contextMissing(t); cm != "" {
+		out = e.add(out, t, "context-missing", cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
+	}
+	return out, nil
+}
+
+// place turns a rule's {path, at} into a location in a file and a JSON pointer.
+func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, string) {
+	var path []any
+	if raw, ok := f["path"].([]any); ok {
+		for _, step := range raw {
+			switch s := step.(type) {
+			case string:
+				path = append(path, s)
+			case interface{ Int64() (int64, error) }:
+				if i, err := s.Int64(); err == nil {
+					path = append(path, int(i))
+				}
+			}
+		}
+	}
+	fact := func(fa input.Fact) (input.Location, string) {
+		if fa.Loc.Known() {
+			return fa.Loc, jsonpos.Pointer(fa.Loc.Path)
+		}
+		return t.Origin, jsonpos.Pointer(t.Origin.Path)
+	}
+	switch at, _ := f["at"].(string); at {
+	case "arn":
+		return fact(t.ARN)
+	case "tier":
+		return fact(t.Tier)
+	case "type":
+		return fact(t.Type)
+	case "key":
+		return fact(t.KeyID)
+	case "document":
+		return t.PolicyLoc, jsonpos.Pointer(t.PolicyLoc.Path)
+	case "origin":
+		return t.Origin, jsonpos.Pointer(t.Origin.Path)
+	}
+	return input.Location{File: t.PolicyFile, Span: input.SpanOf(t.Policy, path, false), Path: path}, jsonpos.Pointer(path)
+}
+
+func (e *Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc input.Location, pointer string) []finding.Finding {
+	lvl, ok := e.levels[rule]
+	if !ok || lvl == finding.Ignore {
+		return out
+	}
+	f := finding.Finding{Rule: rule, Level: lvl, Message: msg, Pointer: pointer}
+	if r, ok := e.set.Get(rule); ok {
+		f.Docs = r.DocsURL
+	}
+	if t.ARN.Known {
+		f.Resource = t.ARN.Value
+	}
+	if loc.File != nil {
+		f.File = loc.File.Name
+		f.Start, f.End = loc.File.Pos(loc.Span.Start), loc.File.Pos(loc.Span.End)
+		f.Line = loc.File.LineText(f.Start.Line)
+	}
+	if loc.File == t.PolicyFile && t.Policy != nil {
+		f.Sid = sidAt(t.Policy, loc.Path)
+	}
+	return append(out, f)
+}
+
+// sidAt is the Sid of the statement a path is in.
+func sidAt(policy *jsonpos.Node, path []any) string {
+	if len(path) == 0 || path[0] != "Statement" {
+		return ""
+	}
+	stmt := policy.Get("Statement")
+	if stmt != nil && stmt.Kind == jsonpos.Array {
+		i, ok := 0, false
+		if len(path) > 1 {
+			i, ok = path[1].(int)
+		}
+		if !ok || i >= len(stmt.Items) {
+			return ""
+		}
+		stmt = stmt.Items[i]
+	}
+	if sid := stmt.Get("Sid"); sid != nil && sid.Kind == jsonpos.String {
+		return sid.Text
+	}
+	return ""
+}
+
+// contextMissing names the checks that could not run for lack of a fact, or "".
+func (e *Engine) contextMissing(t *input.Target) string {
+	kind := ""
+	if t.ARN.Known {
+		kind = resourceType(t.ARN.Value)
+	}
+	parameterOrUnknown := kind == "parameter" || !t.ARN.Known
+	missing := map[string]bool{}
+	var skipped []string
+	for _, r := range e.set.Rules {
+		if e.levels[r.ID] == finding.Ignore || len(r.Requires) == 0 {
+			continue
+		}
+		if kind != "" && len(r.Kinds) > 0 && !slices.Contains(r.Kinds, kind) {
+			continue
+		}
+		var lacks []string
+		for _, need := range r.Requires {
+			switch {
+			case need == "arn" && !t.ARN.Known:
+				lacks = append(lacks, "resource ARN")
+			case need == "tier" && parameterOrUnknown && !t.Tier.Known:
+				lacks = append(lacks, "tier")
+			case need == "type" && parameterOrUnknown && !t.Type.Known:
+				lacks = append(lacks, "type")
+			case need == "key" && parameterOrUnknown && t.Type.Known && t.Type.Value == "SecureString" && !t.KeyID.Known:
+				lacks = append(lacks, "KMS key")
+			}
+		}
+		if len(lacks) > 0 {
+			skipped = append(skipped, r.ID)
+			for _, l := range lacks {
+				missing[l] = true
+			}
+		}
+	}
+	if len(skipped) == 0 {
+		return ""
+	}
+	var facts []string
+	for _, l := range []string{"resource ARN", "tier", "type", "KMS key"} {
+		if missing[l] {
+			facts = append(facts, l)
+		}
+	}
+	return fmt.Sprintf("no input gave the %s, so %s did not run: give them in a manifest, with --resource-arn, --tier, --type and --key-id, or with --live",
+		joinWords(facts), joinWords(skipped))
+}
+
+func joinWords(w []string) string {
+	switch len(w) {
+	case 0:
+		return ""
+	case 1:
+		return w[0]
+	}
+	return strings.Join(w[:len(w)-1], ", ") + " and " + w[len(w)-1]
+}
+
+// resourceType is the resource type an SSM ARN names ("parameter", "opsitemgroup", ...),
+// or "" when it is not an ARN.
+func resourceType(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return ""
+	}
+	typ, _, _ := strings.Cut(parts[5], "/")
+	return typ
+}

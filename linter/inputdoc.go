@@ -1,0 +1,76 @@
+package linter
+
+import (
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+)
+
+// inputFor builds the rules' input document straight into OPA's value types, which spares
+// OPA converting Go maps by reflection on every evaluation.
+func (e *Engine) inputFor(t *input.Target) ast.Value {
+	doc := ast.NewObject(
+		ast.Item(ast.StringTerm("policy"), ast.NewTerm(toAST(t.Policy))),
+		ast.Item(ast.StringTerm("config"), ast.NewTerm(e.config)),
+	)
+	if compact, err := t.CompactPolicy(); err == nil && compact != nil {
+		doc.Insert(ast.StringTerm("policy_size"), ast.IntNumberTerm(len(compact)))
+	}
+	if t.ARN.Known {
+		doc.Insert(ast.StringTerm("resource"), ast.NewTerm(resourceDoc(t.ARN.Value)))
+	}
+	param := ast.NewObject()
+	for _, f := range []struct {
+		key  string
+		fact input.Fact
+	}{{"tier", t.Tier}, {"type", t.Type}, {"key_id", t.KeyID}, {"key_manager", t.KeyManager}} {
+		if f.fact.Known {
+			param.Insert(ast.StringTerm(f.key), ast.StringTerm(f.fact.Value))
+		}
+	}
+	doc.Insert(ast.StringTerm("parameter"), ast.NewTerm(param))
+	return doc
+}
+
+// resourceDoc splits an ARN into the fields rules use. An ARN that does not have six fields
+// keeps only "arn", and resource-format says what is wrong with it.
+func resourceDoc(arn string) ast.Value {
+	obj := ast.NewObject(ast.Item(ast.StringTerm("arn"), ast.StringTerm(arn)))
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return obj
+	}
+	typ, id, _ := strings.Cut(parts[5], "/")
+	for _, kv := range [][2]string{{"partition", parts[1]}, {"service", parts[2]}, {"region", parts[3]},
+		{"account", parts[4]}, {"type", typ}, {"id", id}} {
+		obj.Insert(ast.StringTerm(kv[0]), ast.StringTerm(kv[1]))
+	}
+	return obj
+}
+
+func toAST(n *jsonpos.Node) ast.Value {
+	switch n.Kind {
+	case jsonpos.Bool:
+		return ast.Boolean(n.Bool)
+	case jsonpos.Number:
+		return ast.Number(n.Text)
+	case jsonpos.String:
+		return ast.String(n.Text)
+	case jsonpos.Array:
+		terms := make([]*ast.Term, len(n.Items))
+		for i, it := range n.Items {
+			terms[i] = ast.NewTerm(toAST(it))
+		}
+		return ast.NewArray(terms...)
+	case jsonpos.Object:
+		obj := ast.NewObject()
+		for _, m := range n.Members {
+			obj.Insert(ast.StringTerm(m.Key), ast.NewTerm(toAST(m.Value))) // the last of a repeated key wins
+		}
+		return obj
+	}
+	return ast.Null{}
+}

@@ -1,0 +1,224 @@
+// Package rules holds the built-in Rego rules, one folder per rule (rule.rego, rule_test.rego,
+// README.md), and builds the rule catalogue from their METADATA annotations: the one source for
+// `ssmpolicy rules`, `explain`, the SARIF rule entries, the docs and the default levels.
+package rules
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
+)
+
+//go:embed lib/*.rego */rule.rego */README.md
+var builtin embed.FS
+
+// DocsBase is where the rule documentation pages are published.
+const DocsBase = "https://github.com/ssmpolicy/ssmpolicy/blob/main/rules/"
+
+// PackagePrefix is the Rego package under which every rule lives, built-in or custom:
+// a rule is the package ssmpolicy.rules.<name>, its findings the set `report`.
+const PackagePrefix = "ssmpolicy.rules."
+
+// Rule is one entry of the catalogue.
+type Rule struct {
+	ID          string
+	Title       string
+	Description string
+	Level       finding.Level
+	// Kinds lists the resource kinds the rule applies to: parameter, opsitemgroup.
+	Kinds []string
+	// Requires lists the facts the rule needs: arn, tier, type, key.
+	Requires []string
+	// Source names where the rule's fact is documented (a section of SSM-FACTS.md).
+	Source string
+	// Inference is set when AWS does not document what the rule checks.
+	Inference bool
+	// Engine is "rego", or "go" for the rules the engine itself reports (invalid-json,
+	// duplicate-key, schema, context-missing, suppression-expired).
+	Engine string
+	// Package is the rule's Rego package path without the data. prefix.
+	Package string
+	// Doc is the rule's documentation page (Markdown).
+	Doc string
+	// DocsURL is the link printed with every finding.
+	DocsURL string
+	// Related are links to AWS documentation.
+	Related []string
+	// Custom is set for rules loaded from a user's directory; File names their source.
+	Custom bool
+	File   string
+}
+
+// Set is a catalogue of rules and the Rego modules that implement them.
+type Set struct {
+	Rules   []*Rule
+	Modules map[string]*ast.Module
+	byID    map[string]*Rule
+	byPkg   map[string]*Rule
+}
+
+// Builtin reads the embedded rules.
+func Builtin() (*Set, error) {
+	s := &Set{Modules: map[string]*ast.Module{}, byID: map[string]*Rule{}, byPkg: map[string]*Rule{}}
+	files, err := fs.Glob(builtin, "*/*.rego")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range files {
+		src, err := builtin.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.add("rules/"+name, string(src), false, func(id string) string {
+			doc, _ := builtin.ReadFile(path.Join(path.Dir(name), "README.md"))
+			return string(doc)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	s.sort()
+	return s, nil
+}
+
+// ParseModule parses Rego source with annotations, as v1 Rego.
+func ParseModule(file, src string) (*ast.Module, error) {
+	return ast.ParseModuleWithOpts(file, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+}
+
+// add parses one module; a module whose package is a rule adds that rule to the catalogue.
+func (s *Set) add(file, src string, custom bool, doc func(id string) string) error {
+	mod, err := ParseModule(file, src)
+	if err != nil {
+		return err
+	}
+	s.Modules[file] = mod
+	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
+	if !strings.HasPrefix(pkg, PackagePrefix) || strings.HasSuffix(pkg, "_test") {
+		return nil
+	}
+	r, err := ruleFromAnnotations(file, pkg, mod)
+	if err != nil {
+		return err
+	}
+	if prev, ok := s.byID[r.ID]; ok {
+		return fmt.Errorf("%s: rule id %q is already defined by %s", file, r.ID, prev.File)
+	}
+	if prev, ok := s.byPkg[pkg]; ok {
+		return fmt.Errorf("%s: package %s is already defined by %s", file, pkg, prev.File)
+	}
+	r.Custom = custom
+	r.Doc = doc(r.ID)
+	if !custom {
+		r.DocsURL = DocsBase + r.ID + "/README.md"
+	} else if len(r.Related) > 0 {
+		r.DocsURL = r.Related[0]
+	}
+	s.Rules = append(s.Rules, r)
+	s.byID[r.ID] = r
+	s.byPkg[pkg] = r
+	return nil
+}
+
+func (s *Set) sort() {
+	sort.Slice(s.Rules, func(i, j int) bool { return s.Rules[i].ID < s.Rules[j].ID })
+}
+
+// Get returns the rule with id.
+func (s *Set) Get(id string) (*Rule, bool) {
+	r, ok := s.byID[id]
+	return r, ok
+}
+
+// ByPackage returns the rule whose package (without data.) is pkg.
+func (s *Set) ByPackage(pkg string) (*Rule, bool) {
+	r, ok := s.byPkg[pkg]
+	return r, ok
+}
+
+// IDs lists every rule id, sorted.
+func (s *Set) IDs() []string {
+	ids := make([]string, len(s.Rules))
+	for i, r := range s.Rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
+	var ann *ast.Annotations
+	for _, a := range mod.Annotations {
+		if a.Scope == "package" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return nil, fmt.Errorf("%s: package %s has no METADATA block (title, description, custom.id, custom.level)", file, pkg)
+	}
+	r := &Rule{Package: pkg, File: file, Title: ann.Title, Description: strings.TrimSpace(ann.Description), Engine: "rego"}
+	for _, rr := range ann.RelatedResources {
+		r.Related = append(r.Related, rr.Ref.String())
+	}
+	c := ann.Custom
+	str := func(key string) string { v, _ := c[key].(string); return v }
+	list := func(key string) ([]string, error) {
+		raw, ok := c[key]
+		if !ok {
+			return nil, nil
+		}
+		items, ok := raw.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: custom.%s must be a list of strings", file, key)
+		}
+		var out []string
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: custom.%s must be a list of strings", file, key)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	r.ID = str("id")
+	if r.ID == "" {
+		return nil, fmt.Errorf("%s: METADATA lacks custom.id", file)
+	}
+	if r.Title == "" {
+		return nil, fmt.Errorf("%s: METADATA lacks a title", file)
+	}
+	lvl, err := finding.ParseLevel(str("level"), false)
+	if err != nil {
+		return nil, fmt.Errorf("%s: custom.level: %w", file, err)
+	}
+	r.Level = lvl
+	if r.Kinds, err = list("kinds"); err != nil {
+		return nil, err
+	}
+	for _, k := range r.Kinds {
+		if k != "parameter" && k != "opsitemgroup" {
+			return nil, fmt.Errorf("%s: custom.kinds: unknown kind %q (want parameter, opsitemgroup)", file, k)
+		}
+	}
+	if r.Requires, err = list("requires"); err != nil {
+		return nil, err
+	}
+	for _, f := range r.Requires {
+		if !slices.Contains([]string{"arn", "tier", "type", "key"}, f) {
+			return nil, fmt.Errorf("%s: custom.requires: unknown fact %q (want arn, tier, type, key)", file, f)
+		}
+	}
+	r.Source = str("source")
+	r.Inference, _ = c["inference"].(bool)
+	if e := str("engine"); e != "" {
+		r.Engine = e
+	}
+	return r, nil
+}

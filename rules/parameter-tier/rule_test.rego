@@ -1,0 +1,29 @@
+package ssmpolicy.rules.parameter_tier_test
+
+import data.ssmpolicy.rules.parameter_tier as rule
+
+param := {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}
+
+test_standard_fires_at_the_tier if {
+	{f.at | some f in rule.report} == {"tier"} with input as {"policy": {}, "resource": param, "parameter": {"tier": "Standard"}}
+}
+
+test_intelligent_tiering_fires if {
+	count(rule.report) == 1 with input as {"policy": {}, "resource": param, "parameter": {"tier": "Intelligent-Tiering"}}
+}
+
+test_advanced_passes if {
+	count(rule.report) == 0 with input as {"policy": {}, "resource": param, "parameter": {"tier": "Advanced"}}
+}
+
+test_unknown_tier_is_not_a_guess if {
+	count(rule.report) == 0 with input as {"policy": {}, "resource": param, "parameter": {}}
+}
+
+test_opsitemgroup_has_no_tier if {
+	count(rule.report) == 0 with input as {
+		"policy": {},
+		"resource": {"type": "opsitemgroup"},
+		"parameter": {"tier": "Standard"},
+	}
+}

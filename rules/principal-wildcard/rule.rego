@@ -1,0 +1,26 @@
+# METADATA
+# title: Principal is a wildcard
+# description: >-
+#   An Allow statement whose principal is "*" (or {"AWS": "*"}) grants every AWS account,
+#   unless a StringEquals condition on aws:PrincipalOrgID, aws:PrincipalAccount or
+#   aws:PrincipalOrgPaths pins the principal down.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+# custom:
+#   id: principal-wildcard
+#   level: security-warning
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "IAM grammar"
+package ssmpolicy.rules.principal_wildcard
+
+import data.ssmpolicy.lib
+
+report contains lib.finding(p.path, msg) if {
+	some st in lib.statements
+	lib.allow(st)
+	some p in lib.principals(st, "Principal")
+	p.type in {"*", "AWS"}
+	p.value == "*"
+	not lib.pinned(st)
+	msg := "the principal \"*\" grants every AWS account: name the accounts, or pin it with a StringEquals condition on aws:PrincipalOrgID or aws:PrincipalAccount"
+}
