@@ -174,6 +174,10 @@ awk -v results="$tmp/results" '
 		}
 	}'
 
+echo
+echo "findings: ssmpolicy's findings at every level; conftest's deny messages (its rules cannot see the"
+echo "manifest). peak RSS: the highest of the runs."
+
 # Linearity: at 100,000 files the time per file should stay what it is at 10,000. A tool that
 # sorts, deduplicates or re-reads quadratically shows it here first.
 if [ "$full" = 1 ]; then
