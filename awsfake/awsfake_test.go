@@ -449,6 +449,7 @@ func TestSeedingErrors(t *testing.T) {
 			return err
 		}()},
 		{"write unknown policy", func() error { _, err := f.WritePolicy(f.OpsItemGroupARN(), "nope", "{}"); return err }()},
+		{"remove unknown policy", f.RemovePolicy(f.OpsItemGroupARN(), "nope")},
 	}
 	for _, tt := range tests {
 		if tt.err == nil {
@@ -791,5 +792,23 @@ func TestClearFaults(t *testing.T) {
 	f.ClearFaults()
 	if _, err := sc.PutResourcePolicy(context.Background(), &ssm.PutResourcePolicyInput{ResourceArn: &arn, Policy: aws.String(policyDoc)}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRemovePolicy(t *testing.T) {
+	f, arn := seeded(t)
+	keep, err := f.AddPolicy(arn, `{"Statement":[{"Sid":"Keep"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop, err := f.AddPolicy(arn, `{"Statement":[{"Sid":"Drop"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.RemovePolicy(arn, drop.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Policies(arn); len(got) != 1 || got[0].ID != keep.ID {
+		t.Fatalf("after RemovePolicy: %+v, want only %s", got, keep.ID)
 	}
 }

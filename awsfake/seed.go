@@ -220,6 +220,18 @@ func (s *Server) WritePolicy(arn, policyID, document string) (Policy, error) {
 	return p.Policy, nil
 }
 
+// RemovePolicy deletes a policy as another writer would.
+func (s *Server) RemovePolicy(arn, policyID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.findPolicyLocked(arn, policyID)
+	if p == nil {
+		return fmt.Errorf("awsfake: no policy %s on %s", policyID, arn)
+	}
+	s.policies[arn] = slices.DeleteFunc(s.policies[arn], func(q *storedPolicy) bool { return q == p })
+	return nil
+}
+
 // Policies returns the policies stored on a resource, in creation order.
 func (s *Server) Policies(arn string) []Policy {
 	s.mu.Lock()

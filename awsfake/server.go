@@ -164,8 +164,10 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// Region and Account are the ones the fake builds default ARNs with.
-func (s *Server) Region() string  { return s.region }
+// Region is the region the fake builds default ARNs with.
+func (s *Server) Region() string { return s.region }
+
+// Account is the account the fake builds default ARNs with.
 func (s *Server) Account() string { return s.account }
 
 // Close stops the server and aborts requests in flight (delayed ones too).
