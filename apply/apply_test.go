@@ -164,7 +164,6 @@ func execute(t *testing.T, e *env, p *apply.Plan) []apply.Result {
 // policy in another formatting, which must not write.
 func TestCreateUpdateNoChange(t *testing.T) {
 	e := setup(t)
-	ctx := context.Background()
 	v1 := policy(e.db.ARN, []string{"222233334444"}, "ssm:GetParameter", "ssm:GetParameterHistory")
 
 	p := plan(t, e, apply.Item{Label: "db.json:1", ARN: e.db.ARN, Policy: pretty(t, v1)})
@@ -222,7 +221,6 @@ func TestCreateUpdateNoChange(t *testing.T) {
 	if n := e.fake.Count(awsfake.OpPutResourcePolicy); n != 2 {
 		t.Fatalf("%d PutResourcePolicy calls, want 2 (create and update only)", n)
 	}
-	_ = ctx
 }
 
 func TestIdenticalPolicyAppliedTwiceWritesOnce(t *testing.T) {
@@ -513,7 +511,6 @@ func TestLookupKeyErrors(t *testing.T) {
 // TestChoosingTheExistingPolicy covers how an item finds the policy it
 // replaces, and the refusals when it cannot.
 func TestChoosingTheExistingPolicy(t *testing.T) {
-	type seedPolicy struct{ sids []string }
 	doc := func(arn string, account string, sids ...string) string {
 		var stmts []string
 		for _, s := range sids {
@@ -686,6 +683,20 @@ func TestExecuteErrors(t *testing.T) {
 	res, err := apply.Execute(context.Background(), e.c.SSM, &apply.Plan{Changes: []apply.Change{{ARN: e.db.ARN, Action: apply.Create}}})
 	if err != nil || res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "plans must come from MakePlan") {
 		t.Fatalf("hand-made plan: %+v, %v", res, err)
+	}
+	// Nor does a plan decoded from JSON: an update would go out as a create.
+	var decoded apply.Plan
+	b, err := json.Marshal(plan(t, e, apply.Item{ARN: e.db.ARN, Policy: []byte(policy(e.db.ARN, []string{"555566667777"}, "ssm:GetParameter"))}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	puts := e.fake.Count(awsfake.OpPutResourcePolicy)
+	res, err = apply.Execute(context.Background(), e.c.SSM, &decoded)
+	if err != nil || res[0].Action != apply.Failed || e.fake.Count(awsfake.OpPutResourcePolicy) != puts {
+		t.Fatalf("decoded plan: %+v, %v", res, err)
 	}
 }
 

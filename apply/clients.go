@@ -61,7 +61,9 @@ type Options struct {
 	// DefaultTimeout), so a hung endpoint cannot hang the tool.
 	Timeout time.Duration
 	// MaxAttempts and MaxBackoff tune the standard retryer, which retries
-	// throttling and 5xx errors with jittered exponential backoff.
+	// throttling and 5xx errors with jittered exponential backoff. As
+	// everywhere in the SDK, AWS_MAX_ATTEMPTS or a profile's max_attempts,
+	// when set, take precedence over MaxAttempts.
 	MaxAttempts int
 	MaxBackoff  time.Duration
 

@@ -59,8 +59,10 @@ func Execute(ctx context.Context, client SSM, plan *Plan) ([]Result, error) {
 				r.Action, r.Error = Skipped, "not sent: interrupted"
 				break
 			}
-			if ch.policy == "" {
-				r.Action, r.Error = Failed, "the plan holds no policy text: plans must come from MakePlan"
+			if ch.policy == "" || (ch.Action == Update && (ch.PolicyID == "" || ch.PolicyHash == "")) {
+				// A hand-made or JSON-decoded plan: an update without its id
+				// and hash would be sent as a create.
+				r.Action, r.Error = Failed, "the plan lacks the policy text or the id and hash to update: plans must come from MakePlan"
 				break
 			}
 			id, hash, err := put(ctx, client, ch)
