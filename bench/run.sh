@@ -15,7 +15,8 @@
 #
 # The Markdown table goes to standard output, progress to standard error, so
 # `bench/run.sh > results.md` keeps the figures. The script fails (exit 1) when a tool crashes
-# (ssmpolicy exit 2, any signal) or writes output that is not valid JSON covering every policy;
+# (ssmpolicy exit 2, any signal) or writes output that is not valid JSON covering every policy
+# (after measuring everything else and printing the table, with the reason);
 # it asserts nothing about speed, which a shared CI machine cannot measure reliably.
 set -euo pipefail
 
@@ -108,11 +109,13 @@ median() {
 }
 
 # bench TOOL SIZE CORPUS: times RUNS runs and appends "tool size median_s maxrss_kib findings"
-# to $tmp/results. Exit codes 0 and 1 mean "ran, found something or not"; anything else, or
-# output that does not cover SIZE policies, stops the script.
+# to $tmp/results. Exit codes 0 and 1 mean "ran, found something or not". Anything else, or
+# output that does not cover SIZE policies, appends "tool size FAILED" and the reason to
+# $tmp/failures and returns 1: the other measurements still run (a --full run takes a while),
+# and the script fails at the end.
 bench() {
 	local tool=$1 size=$2 corpus=$3 out="$tmp/out-$1-$2.json"
-	local cmd i line wall kib walls=() rss=0 findings
+	local cmd i line wall kib walls=() rss=0 findings why
 	case $tool in
 	ssmpolicy) cmd=("$ssmpolicy" check -o json "$corpus/manifest.yaml") ;;
 	conftest)
@@ -121,18 +124,31 @@ bench() {
 		cmd=("$conftest" test --policy "$repo/bench/conftest" --no-color -o json "$corpus"/d*/) ;;
 	esac
 	for ((i = 1; i <= runs; i++)); do
-		line=$("$tmp/measure" -stdout "$out" -ok 0,1 -- "${cmd[@]}") ||
-			die "$tool crashed on $size files (wall s, peak RSS KiB, exit code: ${line:-none})"
+		if ! line=$("$tmp/measure" -stdout "$out" -ok 0,1 -- "${cmd[@]}"); then
+			read -r wall kib code <<<"${line:-? ? ?}"
+			why="$tool crashed on the corpus of $size: exit code $code after ${wall}s (its stderr is in the progress output)"
+			note "run.sh: $why"
+			echo "$tool $size FAILED" >>"$tmp/results"
+			echo "$why" >>"$tmp/failures"
+			return 1
+		fi
 		read -r wall kib _ <<<"$line"
 		walls+=("$wall")
 		if [ "$kib" -gt "$rss" ]; then rss=$kib; fi # the worst run: RSS is what must fit
 		note "  $tool, $size files, run $i/$runs: ${wall}s, $((kib / 1024)) MiB"
 	done
-	findings=$("$tmp/outcheck" -tool "$tool" -want "$size" "$out") || die "$tool output on $size files is wrong"
+	if ! findings=$("$tmp/outcheck" -tool "$tool" -want "$size" "$out" 2>&1); then
+		note "$findings"
+		echo "$tool $size FAILED" >>"$tmp/results"
+		printf '%s output on the corpus of %s is wrong (median %ss, peak %s MiB):\n%s\n' \
+			"$tool" "$size" "$(median "${walls[@]}")" "$((rss / 1024))" "$findings" >>"$tmp/failures"
+		return 1
+	fi
 	echo "$tool $size $(median "${walls[@]}") $rss $findings" >>"$tmp/results"
 }
 
 : >"$tmp/results"
+: >"$tmp/failures"
 for size in $sizes; do
 	corpus=$tmp/corpus-$size
 	if [ "$size" = 1 ]; then
@@ -142,8 +158,8 @@ for size in $sizes; do
 		"$tmp/gencorpus" -n "$size" -seed "$seed" -out "$corpus"
 	fi
 	note "corpus of $size: $(du -sh "$corpus" | cut -f1)"
-	bench ssmpolicy "$size" "$corpus"
-	if [ "$with_conftest" = 1 ]; then bench conftest "$size" "$corpus"; fi
+	bench ssmpolicy "$size" "$corpus" || true # recorded in $tmp/failures
+	if [ "$with_conftest" = 1 ]; then bench conftest "$size" "$corpus" || true; fi
 	# 100,000 small files take about 400 MB of blocks: keep /tmp small unless asked not to.
 	if [ "$keep" = 0 ]; then rm -rf "$corpus"; fi
 done
@@ -153,7 +169,7 @@ echo "## ssmpolicy benchmark"
 echo
 echo "$(uname -sm), $( (nproc || sysctl -n hw.ncpu) 2>/dev/null) CPU, $(go env GOVERSION); seed $seed, median of $runs run(s)."
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-[ -n "$cpu" ] && echo "CPU: $cpu."
+if [ -n "$cpu" ]; then echo "CPU: $cpu."; fi
 echo "ssmpolicy: ${ssmpolicy_version:-unknown version}${conftest:+; conftest $CONFTEST_VERSION ($("$conftest" --version 2>/dev/null | tr '\n' ' ' | sed 's/ *$//'))}."
 echo
 echo "| tool | files | median wall s | files/s | peak RSS MiB | findings | files/s vs conftest |"
@@ -163,11 +179,16 @@ awk -v results="$tmp/results" '
 		while ((getline line < results) > 0) {
 			split(line, f, " ")
 			n++; tool[n] = f[1]; size[n] = f[2]; wall[n] = f[3]; kib[n] = f[4]; found[n] = f[5]
+			if (wall[n] == "FAILED") continue
 			# A wall time under the clock resolution still ran: count it as 1 ms.
 			rate[n] = size[n] / (wall[n] > 0 ? wall[n] : 0.001)
 			if (f[1] == "conftest") crate[f[2]] = rate[n]
 		}
 		for (i = 1; i <= n; i++) {
+			if (wall[i] == "FAILED") {
+				printf "| %s | %d | FAILED | | | | |\n", tool[i], size[i]
+				continue
+			}
 			ratio = "-"
 			if (tool[i] == "ssmpolicy" && (size[i] in crate)) ratio = sprintf("%.2fx", rate[i] / crate[size[i]])
 			printf "| %s | %d | %.3f | %.0f | %.1f | %d | %s |\n", tool[i], size[i], wall[i], rate[i], kib[i] / 1024, found[i], ratio
@@ -186,11 +207,28 @@ if [ "$full" = 1 ]; then
 	echo
 	awk -v results="$tmp/results" '
 		BEGIN {
-			while ((getline line < results) > 0) { split(line, f, " "); w[f[1], f[2]] = f[3]; t[f[1]] = 1 }
+			while ((getline line < results) > 0) {
+				split(line, f, " ")
+				if (f[3] != "FAILED") w[f[1], f[2]] = f[3]
+				t[f[1]] = 1
+			}
 			for (tool in t) {
-				if (!(((tool, 10000) in w) && ((tool, 100000) in w)) || w[tool, 10000] <= 0) continue
+				if (!(((tool, 10000) in w) && ((tool, 100000) in w)) || w[tool, 10000] <= 0) {
+					printf "- %s: not measured at both sizes\n", tool
+					continue
+				}
 				r = (w[tool, 100000] / 100000) / (w[tool, 10000] / 10000)
 				printf "- %s: %.2f (%s)\n", tool, r, r <= 1.5 ? "linear" : "SUPERLINEAR"
 			}
 		}'
+fi
+
+if [ -s "$tmp/failures" ]; then
+	echo
+	echo "**Failed:**"
+	echo
+	echo '```'
+	cat "$tmp/failures"
+	echo '```'
+	exit 1
 fi

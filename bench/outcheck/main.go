@@ -53,9 +53,14 @@ func fail(format string, args ...any) {
 // a zero, which would otherwise pass for "no findings".
 func checkSSMPolicy(data []byte, want int) (int, error) {
 	var out struct {
-		Version  *int              `json:"version"`
-		Findings []json.RawMessage `json:"findings"`
-		Summary  *struct {
+		Version  *int `json:"version"`
+		Findings []struct {
+			Rule    string `json:"rule"`
+			Level   string `json:"level"`
+			Message string `json:"message"`
+			File    string `json:"file"`
+		} `json:"findings"`
+		Summary *struct {
 			Targets  *int `json:"targets"`
 			Findings *int `json:"findings"`
 		} `json:"summary"`
@@ -69,7 +74,15 @@ func checkSSMPolicy(data []byte, want int) (int, error) {
 	case out.Summary == nil || out.Summary.Targets == nil || out.Summary.Findings == nil:
 		return 0, fmt.Errorf("no summary.targets or summary.findings")
 	case *out.Summary.Targets != want:
-		return 0, fmt.Errorf("summary.targets is %d, want %d", *out.Summary.Targets, want)
+		// Say why: a target short usually means an input was rejected, and the error finding
+		// that rejected it is the thing to read.
+		why := ""
+		for _, f := range out.Findings {
+			if f.Level == "error" && len(why) < 1000 {
+				why += fmt.Sprintf("\n  %s: %s: %s", f.File, f.Rule, f.Message)
+			}
+		}
+		return 0, fmt.Errorf("summary.targets is %d, want %d%s", *out.Summary.Targets, want, why)
 	case *out.Summary.Findings != len(out.Findings):
 		return 0, fmt.Errorf("summary.findings is %d but %d findings are listed", *out.Summary.Findings, len(out.Findings))
 	}
