@@ -105,7 +105,7 @@ func contentStart(src []byte, n *Node) int {
 		for i < len(src) && src[i] != '\n' {
 			i++
 		}
-		return i + 1
+		return min(i+1, len(src)) // an empty block at the end of the file has no next line
 	}
 	return i
 }
