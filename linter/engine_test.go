@@ -69,7 +69,6 @@ func only(rep *finding.Report, rule string) []string {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-
 const widePolicy = `{
   "Version": "2012-10-17",
   "Statement": [{
@@ -99,8 +98,8 @@ func TestPositionsEveryForm(t *testing.T) {
           Resource: arn:aws:ssm:us-east-1:111122223333:parameter/app
 `,
 		"string.yaml": "resources:\n  - arn: arn:aws:ssm:us-east-1:111122223333:parameter/app\n    parameter: {tier: Advanced, type: String}\n    policy: |\n" + indent(widePolicy, "      "),
-		"crlf.json": strings.ReplaceAll(widePolicy, "\n", "\r\n"),
-		"tabs.json": strings.ReplaceAll(widePolicy, "  ", "\t"),
+		"crlf.json":   strings.ReplaceAll(widePolicy, "\n", "\r\n"),
+		"tabs.json":   strings.ReplaceAll(widePolicy, "  ", "\t"),
 	})
 	e := newEngine(t, Config{})
 	cases := map[string]string{
@@ -174,7 +173,7 @@ func TestContextMissing(t *testing.T) {
 // the policy is checked once, with the manifest's context, and its findings carry the ARN.
 func TestManifestPoliciesCheckedOnce(t *testing.T) {
 	dir := write(t, map[string]string{
-		"m.yaml": "resources:\n  - arn: arn:aws:ssm:us-east-1:111122223333:parameter/app\n    parameter: {tier: Standard, type: String}\n    policy: policies/p.json\n",
+		"m.yaml":          "resources:\n  - arn: arn:aws:ssm:us-east-1:111122223333:parameter/app\n    parameter: {tier: Standard, type: String}\n    policy: policies/p.json\n",
 		"policies/p.json": widePolicy,
 		"other.json":      `{"name": "not a policy"}`,
 	})
