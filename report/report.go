@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -25,6 +26,15 @@ type Options struct {
 	Rules *rules.Set
 	// Version is the tool's version, for formats that name the tool.
 	Version string
+	// WorkDir is the directory relative paths are resolved against: SARIF's %SRCROOT%, the
+	// absolute paths of GitHub annotations, the links of the Markdown summary. Empty means the
+	// process's working directory.
+	WorkDir string
+	// StepSummary is the file GitHub Actions renders as the job summary (GITHUB_STEP_SUMMARY);
+	// the github format appends its Markdown summary there when it is set.
+	StepSummary string
+	// Source, when set, turns file:line in Markdown into links to the hosted source.
+	Source *SourceLinks
 }
 
 // Formats lists the output formats, in the order the help shows them.
@@ -32,16 +42,31 @@ var Formats = []string{"text", "json", "sarif", "github", "junit", "markdown"}
 
 // New returns the reporter for format.
 func New(format string, opts Options) (Reporter, error) {
+	if !slices.Contains(Formats, format) {
+		return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	dir := opts.WorkDir
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("working directory: %w", err)
+		}
+		dir = wd
+	}
+	md := Markdown{WorkDir: dir, Source: opts.Source}
 	switch format {
 	case "text":
 		return Text{Color: opts.Color}, nil
-	case "json":
-		return JSON{}, nil
+	case "sarif":
+		return SARIF{Rules: opts.Rules, Version: opts.Version, WorkDir: dir}, nil
+	case "github":
+		return GitHub{WorkDir: dir, StepSummary: opts.StepSummary, Summary: md}, nil
+	case "junit":
+		return JUnit{}, nil
+	case "markdown":
+		return md, nil
 	}
-	if slices.Contains(Formats, format) {
-		return nil, fmt.Errorf("output format %q is not available in this build", format)
-	}
-	return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+	return JSON{}, nil
 }
 
 // JSON writes the report as one JSON object, the shape scripts rely on.

@@ -1,0 +1,148 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
+)
+
+// GitHub writes GitHub Actions workflow commands: one annotation per finding, shown on the
+// changed lines of a pull request, and appends the Markdown summary to the job summary.
+type GitHub struct {
+	// WorkDir makes paths absolute. The runner turns an absolute path under the workspace
+	// into the repository path an annotation needs, while a relative one is taken as relative
+	// to the repository root: wrong whenever the check ran in a subdirectory.
+	WorkDir string
+	// StepSummary is the GITHUB_STEP_SUMMARY file; empty writes no summary.
+	StepSummary string
+	// Summary renders the job summary.
+	Summary Markdown
+}
+
+// stepSummaryLimit keeps the summary's tables under the 1 MiB GitHub accepts for one step,
+// with room for the rest of the page.
+const stepSummaryLimit = 900 << 10
+
+// githubCommand maps our levels onto the three annotation levels.
+func githubCommand(l finding.Level) string {
+	switch l {
+	case finding.Error:
+		return "error"
+	case finding.SecurityWarning, finding.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// Publish implements Reporter.
+func (g GitHub) Publish(w io.Writer, rep *finding.Report) error {
+	bw := bufio.NewWriter(w)
+	for _, fl := range rep.Failures {
+		var props []property
+		if path := g.path(fl.File); path != "" {
+			props = append(props, property{"file", path})
+			if fl.Start != nil && fl.Start.Line > 0 {
+				props = append(props, property{"line", strconv.Itoa(fl.Start.Line)})
+				if fl.Start.Column > 0 {
+					props = append(props, property{"col", strconv.Itoa(fl.Start.Column)})
+				}
+			}
+		}
+		props = append(props, property{"title", "ssmpolicy"})
+		writeCommand(bw, "error", props, fl.Message)
+	}
+	for _, f := range rep.Findings {
+		var props []property
+		if path := g.path(f.File); path != "" {
+			props = append(props, property{"file", path})
+			props = append(props, lineProps(f)...)
+		}
+		props = append(props, property{"title", f.Rule})
+		writeCommand(bw, githubCommand(f.Level), props, f.Message)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if g.StepSummary == "" {
+		return nil
+	}
+	// Appended, never truncated: earlier steps of the job may have written their own part.
+	sf, err := os.OpenFile(g.StepSummary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("job summary: %w", err)
+	}
+	sum := g.Summary
+	sum.Limit = stepSummaryLimit
+	if err := sum.Publish(sf, rep); err != nil {
+		sf.Close()
+		return fmt.Errorf("job summary: %w", err)
+	}
+	if err := sf.Close(); err != nil {
+		return fmt.Errorf("job summary: %w", err)
+	}
+	return nil
+}
+
+// path is the file property of an annotation: absolute, or empty for standard input.
+func (g GitHub) path(file string) string {
+	return locate(g.WorkDir, file).abs
+}
+
+// lineProps places an annotation. GitHub drops columns from an annotation spanning several
+// lines, so such a one names the lines only; on one line, endColumn is the last character
+// (inclusive, as GitHub reads it) where our End is the one after.
+func lineProps(f finding.Finding) []property {
+	if f.Start.Line < 1 {
+		return nil
+	}
+	props := []property{{"line", strconv.Itoa(f.Start.Line)}}
+	switch {
+	case f.End.Line > f.Start.Line:
+		props = append(props, property{"endLine", strconv.Itoa(f.End.Line)})
+	case f.Start.Column > 0:
+		props = append(props, property{"col", strconv.Itoa(f.Start.Column)})
+		if f.End.Line == f.Start.Line {
+			props = append(props,
+				property{"endLine", strconv.Itoa(f.End.Line)},
+				property{"endColumn", strconv.Itoa(max(f.Start.Column, f.End.Column-1))})
+		}
+	}
+	return props
+}
+
+type property struct{ key, value string }
+
+// writeCommand writes `::cmd k=v,k=v::message`, as @actions/core's issueCommand does.
+func writeCommand(w *bufio.Writer, cmd string, props []property, msg string) {
+	w.WriteString("::")
+	w.WriteString(cmd)
+	for i, p := range props {
+		if i == 0 {
+			w.WriteByte(' ')
+		} else {
+			w.WriteByte(',')
+		}
+		w.WriteString(p.key)
+		w.WriteByte('=')
+		w.WriteString(escapeProperty(p.value))
+	}
+	w.WriteString("::")
+	w.WriteString(escapeData(msg))
+	w.WriteByte('\n')
+}
+
+// The escapes of the Actions toolkit (toolkit/packages/core/src/command.ts): the runner
+// unescapes exactly these, so a message keeps its % and its line breaks, and a property its
+// : and , without ending early.
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

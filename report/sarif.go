@@ -1,0 +1,256 @@
+package report
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+)
+
+// SARIF writes one SARIF 2.1.0 log, the format code scanning reads (GitHub, GitLab, Azure
+// DevOps, the IDE viewers).
+type SARIF struct {
+	// Rules is the catalogue: every rule is described, not only those that fired, so code
+	// scanning can show a rule's page for any alert and knows which rules ran.
+	Rules *rules.Set
+	// Version is the tool's version.
+	Version string
+	// WorkDir is %SRCROOT%: paths under it are written relative to it.
+	WorkDir string
+}
+
+const (
+	toolURI = "https://github.com/ssmpolicy/ssmpolicy"
+	srcRoot = "%SRCROOT%"
+	// fingerprintKey names our partial fingerprint; the /v1 lets the recipe change one day
+	// without code scanning mistaking new fingerprints for old ones.
+	fingerprintKey = "ssmpolicy/v1"
+	// securitySeverity is what GitHub needs to rank an alert as a security alert: 7.0 to
+	// 8.9 reads "high", which is what granting more than intended is.
+	securitySeverity = "7.5"
+)
+
+// sarifLevel maps our four levels onto SARIF's three.
+func sarifLevel(l finding.Level) string {
+	switch l {
+	case finding.Error:
+		return "error"
+	case finding.SecurityWarning, finding.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// Publish implements Reporter.
+func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
+	doc, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	driver := sarif.NewDriver("ssmpolicy").WithInformationURI(toolURI)
+	if s.Version != "" {
+		driver.WithVersion(s.Version)
+	}
+	run := sarif.NewRun(sarif.Tool{Driver: driver})
+	// Our columns count characters, not the UTF-16 code units SARIF assumes by default.
+	run.WithColumnKind("unicodeCodePoints")
+	run.WithOriginalUriBaseIds(map[string]*sarif.ArtifactLocation{
+		srcRoot: sarif.NewSimpleArtifactLocation(dirURI(s.WorkDir)),
+	})
+	doc.AddRun(run)
+
+	index := map[string]int{}
+	addRule := func(d *sarif.ReportingDescriptor) {
+		index[d.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, d)
+	}
+	if s.Rules != nil {
+		for _, r := range s.Rules.Rules {
+			addRule(ruleDescriptor(r))
+		}
+	}
+	ruleIndex := func(id string) int {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		// A rule the catalogue does not hold still gets an entry, so ruleIndex stays valid.
+		addRule(sarif.NewRule(id).WithName(id).WithShortDescription(sarif.NewMultiformatMessageString(id)))
+		return index[id]
+	}
+
+	fp := fingerprints{}
+	for _, f := range rep.Findings {
+		res, key := s.result(f.Rule, f.Level, f.Message, f.File, f.Start, f.End)
+		res.WithRuleIndex(ruleIndex(f.Rule))
+		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fp.next(f.Rule, key, f.Pointer, f.Resource)})
+		res.Properties = sarif.Properties{"pointer": f.Pointer}
+		if f.Resource != "" {
+			res.Properties["resource"] = f.Resource
+		}
+		run.Results = append(run.Results, res)
+	}
+	for _, f := range rep.Suppressed {
+		res, key := s.result(f.Rule, f.Level, f.Message, f.File, f.Start, f.End)
+		res.WithRuleIndex(ruleIndex(f.Rule))
+		id := fp.next(f.Rule, key, f.Pointer, "")
+		res.WithPartialFingerPrints(map[string]any{fingerprintKey: id})
+		res.Properties = sarif.Properties{"pointer": f.Pointer}
+		// The library writes every suppression field, absent or not, and the schema accepts
+		// no null: so each one gets a real value. The guid derives from the fingerprint so
+		// that it is the same run after run.
+		sup := sarif.NewSuppression("external").WithStatus("accepted").
+			WithGuid(uuid.NewSHA1(uuid.NameSpaceURL, []byte(toolURI+"#suppression/"+id)).String()).
+			WithJustifcation(cmp.Or(f.Reason, "no reason given")).
+			WithLocation(s.suppressionLocation(f.By))
+		res.AddSuppression(sup)
+		run.Results = append(run.Results, res)
+	}
+
+	inv := sarif.NewInvocation().WithExecutionSuccess(len(rep.Failures) == 0)
+	for _, fl := range rep.Failures {
+		n := sarif.NewNotification().WithLevel("error").WithTextMessage(fl.Message)
+		if fl.File != "" {
+			pl := sarif.NewPhysicalLocation().WithArtifactLocation(s.artifact(fl.File))
+			if fl.Start != nil {
+				pl.WithRegion(region(*fl.Start, jsonpos.Pos{}))
+			}
+			n.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.AddInvocations(inv)
+
+	// Our own encoder rather than the library's writers: they escape <, > and & in every
+	// string, which makes messages and URLs hard to read.
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// result builds a result without its rule index and fingerprint; it returns the artifact's
+// URI (or path) for the fingerprint.
+func (s SARIF) result(rule string, level finding.Level, msg, file string, start, end jsonpos.Pos) (*sarif.Result, string) {
+	res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(sarif.NewTextMessage(msg))
+	art := s.artifact(file)
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
+	if r := region(start, end); r != nil {
+		pl.WithRegion(r)
+	}
+	res.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
+	key := file
+	if art.URI != nil {
+		key = *art.URI
+	}
+	return res, key
+}
+
+// artifact locates file: relative to %SRCROOT% when it is under the working directory, an
+// absolute file:// URI otherwise, and no URI at all for standard input.
+func (s SARIF) artifact(file string) *sarif.ArtifactLocation {
+	p := locate(s.WorkDir, file)
+	switch {
+	case p.rel != "":
+		return sarif.NewSimpleArtifactLocation(escapePath(p.rel)).WithUriBaseId(srcRoot)
+	case p.abs != "":
+		return sarif.NewSimpleArtifactLocation(fileURI(p.abs))
+	}
+	return sarif.NewArtifactLocation().WithDescriptionText("standard input")
+}
+
+// suppressionLocation points at the ignore entry that silenced a finding; by is "file:line",
+// a file, or empty.
+func (s SARIF) suppressionLocation(by string) *sarif.Location {
+	file, line := by, 0
+	if i := strings.LastIndexByte(by, ':'); i > 0 {
+		if n, err := strconv.Atoi(by[i+1:]); err == nil && n > 0 {
+			file, line = by[:i], n
+		}
+	}
+	if file == "" {
+		return sarif.NewLocation().WithMessage(sarif.NewTextMessage("an ignore entry of the configuration"))
+	}
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(s.artifact(file))
+	if line > 0 {
+		pl.WithRegion(sarif.NewRegion().WithStartLine(line))
+	}
+	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+// region is a finding's span. SARIF's endColumn is exclusive, as our End is; a position we
+// do not know (line 0) leaves the region out, and so the whole file is meant.
+func region(start, end jsonpos.Pos) *sarif.Region {
+	if start.Line < 1 {
+		return nil
+	}
+	r := sarif.NewRegion().WithStartLine(start.Line)
+	if start.Column < 1 {
+		return r
+	}
+	r.WithStartColumn(start.Column)
+	if end.Line > start.Line || end.Line == start.Line && end.Column >= start.Column {
+		r.WithEndLine(end.Line)
+		if end.Column >= 1 {
+			r.WithEndColumn(end.Column)
+		}
+	}
+	return r
+}
+
+func ruleDescriptor(r *rules.Rule) *sarif.ReportingDescriptor {
+	d := sarif.NewRule(r.ID).WithName(r.ID).WithShortDescription(sarif.NewMultiformatMessageString(r.Title))
+	if r.Description != "" {
+		d.WithFullDescription(sarif.NewMultiformatMessageString(r.Description))
+	}
+	if r.DocsURL != "" {
+		d.WithHelpURI(r.DocsURL)
+	}
+	help := cmp.Or(r.Doc, r.Description, r.Title)
+	d.WithHelp(sarif.NewMultiformatMessageString(help).WithMarkdown(help))
+	d.WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Level)))
+	tags := []string{"aws", "ssm", "resource-policy"}
+	if r.Level == finding.SecurityWarning {
+		tags = append(tags, "security")
+		d.Properties = sarif.Properties{"tags": tags, "security-severity": securitySeverity}
+	} else {
+		d.Properties = sarif.Properties{"tags": tags}
+	}
+	return d
+}
+
+// fingerprints makes partial fingerprints from what identifies a finding whatever the line
+// it is on: rule, file, JSON pointer, resource. Findings that share all four are told apart
+// by their rank among them, as GitHub's own line hashes are.
+type fingerprints map[string]int
+
+func (fp fingerprints) next(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	sum := hex.EncodeToString(h.Sum(nil)[:16])
+	fp[sum]++
+	return fmt.Sprintf("%s:%d", sum, fp[sum])
+}
+
+// dirURI is the file:// URI of a directory, with the trailing slash SARIF requires of a
+// base URI.
+func dirURI(dir string) string {
+	u := fileURI(dir)
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
+}
