@@ -105,7 +105,8 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version})
+	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version, WorkDir: env.Dir,
+		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
