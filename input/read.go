@@ -101,6 +101,10 @@ func (r *Reader) Read(f *jsonpos.File) (Result, error) {
 		return Result{Kind: kind, Targets: []*Target{t}}, nil
 	case Manifest:
 		return r.readManifest(f, parsed)
+	case CloudFormation:
+		return r.readCloudFormation(f, parsed)
+	case Terraform:
+		return r.readTerraform(f, parsed)
 	}
 	return Result{Kind: kind, Skipped: true}, nil
 }

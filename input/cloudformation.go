@@ -1,0 +1,313 @@
+package input
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+)
+
+// CloudFormation templates, JSON or YAML, short-form tags included: every
+// AWS::SSM::ResourcePolicy is a target. Its ResourceArn is resolved as far as the template
+// allows (see cloudformation_resolve.go); an AWS::SSM::Parameter it refers to gives the
+// target's tier and type; its Policy is a mapping or a JSON string, and findings inside either
+// point at the line and column of the template.
+
+const (
+	cfnPolicyType    = "AWS::SSM::ResourcePolicy"
+	cfnParameterType = "AWS::SSM::Parameter"
+	// cfnDefaultTier is the tier of an AWS::SSM::Parameter that names none: the resource's
+	// documented default. It is a known fact, not a guess, so parameter-tier reports it.
+	cfnDefaultTier = "Standard"
+)
+
+// unknownBytes is the marker as it appears in a policy's text.
+var unknownBytes = []byte(Unknown)
+
+func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
+	res := Result{Kind: CloudFormation}
+	root := parsed.Root
+	tpl := &cfnTemplate{
+		f:          f,
+		resources:  root.Get("Resources"),
+		parameters: root.Get("Parameters"),
+		mappings:   root.Get("Mappings"),
+		conditions: root.Get("Conditions"),
+	}
+	if tpl.resources == nil || tpl.resources.Kind != jsonpos.Object {
+		return res, nil
+	}
+	// Repeated keys: a logical id written twice hides a resource, so it is the template's
+	// problem; inside a resource policy it is that target's; inside a parameter the template's.
+	// Elsewhere in the template it is none of this tool's business.
+	byTarget := map[string][]jsonpos.Duplicate{}
+	for _, d := range parsed.Duplicates {
+		if len(d.Path) == 0 || d.Path[0] != "Resources" {
+			continue
+		}
+		if len(d.Path) == 1 {
+			res.Problems = append(res.Problems, DuplicateProblems(f, []jsonpos.Duplicate{d}, nil)...)
+			continue
+		}
+		id, _ := d.Path[1].(string)
+		switch tpl.resourceType(id) {
+		case cfnPolicyType:
+			byTarget[id] = append(byTarget[id], d)
+		case cfnParameterType:
+			res.Problems = append(res.Problems, DuplicateProblems(f, []jsonpos.Duplicate{d}, nil)...)
+		}
+	}
+	for _, m := range tpl.resources.Members {
+		if tpl.resources.Get(m.Key) != m.Value || tpl.resourceType(m.Key) != cfnPolicyType {
+			continue // not a policy, or a logical id written again later (the last one counts)
+		}
+		t := tpl.target(m)
+		t.Problems = append(t.Problems, DuplicateProblems(f, byTarget[m.Key], nil)...)
+		res.Targets = append(res.Targets, t)
+	}
+	return res, nil
+}
+
+// target reads one AWS::SSM::ResourcePolicy.
+func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
+	f := tpl.f
+	base := []any{"Resources", m.Key}
+	t := &Target{Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
+	t.Ignore = cfnIgnores(f, m.Value, base)
+	r := newResolver(tpl)
+	props := m.Value.Get("Properties")
+	ppath := append(base[:2:2], "Properties")
+
+	if arn := props.Get("ResourceArn"); arn != nil {
+		txt, ok := r.str(arn)
+		v := txt.String()
+		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: append(ppath[:3:3], "ResourceArn")}}
+		// The parameter the ARN is built from gives the tier and type. Only a reference links
+		// them: a literal ARN may name a parameter of another account with the same name.
+		if len(r.refs) == 1 {
+			for id := range r.refs {
+				tpl.parameterFacts(t, r, id)
+			}
+		}
+	} else {
+		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+			Message: fmt.Sprintf("%s has no ResourceArn: CloudFormation requires one", m.Key)})
+	}
+
+	if pol := props.Get("Policy"); pol != nil {
+		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: append(ppath[:3:3], "Policy")}
+		doc, text, isText := r.policy(pol)
+		switch {
+		case isText:
+			tpl.textPolicy(t, text, pol)
+		case doc == nil:
+			t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.PolicyLoc,
+				Message: fmt.Sprintf("the Policy of %s is removed by Ref AWS::NoValue: CloudFormation requires one", m.Key)})
+		default:
+			t.Policy = doc
+		}
+	} else {
+		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+			Message: fmt.Sprintf("%s has no Policy: CloudFormation requires one", m.Key)})
+	}
+	t.Problems = append(t.Problems, r.problems...)
+	return t
+}
+
+// arnKnown tells whether a resolved ARN says enough to check against: fully known, or an ARN
+// whose resource type is known even if other parts (region, account, the name CloudFormation
+// generates) are not.
+func arnKnown(v string) bool {
+	if !strings.Contains(v, Unknown) {
+		return true
+	}
+	parts := strings.SplitN(v, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return false
+	}
+	typ, _, _ := strings.Cut(parts[5], "/")
+	return typ != "" && !strings.Contains(typ, Unknown)
+}
+
+// parameterFacts takes the tier and type of the AWS::SSM::Parameter id. A fact that is not
+// written points at the parameter's Properties, where the user would write it.
+func (tpl *cfnTemplate) parameterFacts(t *Target, r *cfnResolver, id string) {
+	f := tpl.f
+	res, _ := tpl.resources.Member(id)
+	where := Location{File: f, Span: res.KeySpan, Path: []any{"Resources", id}}
+	if pm, ok := res.Value.Member("Properties"); ok {
+		where = Location{File: f, Span: pm.KeySpan, Path: []any{"Resources", id, "Properties"}}
+	}
+	props := res.Value.Get("Properties")
+	fact := func(key string) (Fact, bool) {
+		n := props.Get(key)
+		if n == nil || isNoValue(n) {
+			return Fact{Loc: where}, false
+		}
+		txt, ok := r.str(n)
+		v := txt.String()
+		return Fact{Value: v, Known: ok && !strings.Contains(v, Unknown),
+			Loc: Location{File: f, Span: n.Span, Path: []any{"Resources", id, "Properties", key}}}, true
+	}
+	var written bool
+	if t.Tier, written = fact("Tier"); !written {
+		t.Tier = Fact{Value: cfnDefaultTier, Known: true, Loc: where}
+	}
+	// CloudFormation creates String and StringList parameters only; a SecureString needs a key
+	// the template cannot name, so the key stays unknown.
+	t.Type, _ = fact("Type")
+}
+
+// policy resolves the Policy property: a document (a mapping, Fn::ToJsonString of one) or the
+// text of a JSON string (a literal, !Sub, Fn::Join of pieces).
+func (r *cfnResolver) policy(n *jsonpos.Node) (doc *jsonpos.Node, text mtext, isText bool) {
+	fn, arg, isFn := intrinsic(n)
+	switch {
+	case !isFn && n.Kind == jsonpos.String:
+		return nil, literalText(r.tpl.f, n), true
+	case !isFn:
+		v, _ := r.value(n) // a mapping; anything else is for the schema to report
+		return v, mtext{}, false
+	case fn == "Ref" && isNoValue(n):
+		return nil, mtext{}, false
+	case fn == "Fn::ToJsonString":
+		v, ok := r.value(arg)
+		if !ok {
+			return nil, mtext{}, false
+		}
+		return v, mtext{}, false
+	case fn == "Fn::If":
+		if !r.enter() {
+			r.leave()
+			break
+		}
+		defer r.leave()
+		if branch, ok := r.ifBranch(arg); ok {
+			if branch == nil {
+				break
+			}
+			return r.policy(branch)
+		}
+		// Checked through the first branch that is a policy: what it says is deployed when
+		// the condition allows.
+		if arg.Kind == jsonpos.Array && len(arg.Items) == 3 {
+			for _, b := range arg.Items[1:] {
+				if !isNoValue(b) {
+					return r.policy(b)
+				}
+			}
+		}
+	}
+	t, _ := r.str(n)
+	return nil, t, true
+}
+
+// textPolicy parses a policy written as JSON text. Unknown parts inside JSON strings stay
+// there; an unknown standing where a JSON value is expected is read as an unknown string; a
+// policy that is unknown as a whole, or whose structure depends on unknown parts, is reported
+// as not checked rather than guessed.
+func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
+	f := tpl.f
+	if len(bytes.TrimSpace(bytes.ReplaceAll(text.b, unknownBytes, nil))) == 0 && bytes.Contains(text.b, unknownBytes) {
+		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+			Message: "the policy is known only when the stack is deployed (it comes from a template parameter, an import or another resource): none of its checks ran"})
+		return
+	}
+	q, quoted := quoteUnknowns(text)
+	parsed, err := jsonpos.ParseMapped(q.b, q.spans, n.Span.End)
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if !errors.As(err, &se) {
+			return
+		}
+		if raw := rawErrorOffset(q.b); len(quoted) > 0 && quoted[0] <= raw {
+			t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+				Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
+			return
+		}
+		t.Problems = append(t.Problems, SyntaxProblem(f, se, true))
+		return
+	}
+	t.Policy = parsed.Root
+	t.PolicyText = q.b
+	t.Problems = append(t.Problems, DuplicateProblems(f, parsed.Duplicates, nil)...)
+}
+
+// rawErrorOffset is where a JSON text fails to parse, in the text itself.
+func rawErrorOffset(text []byte) int {
+	var se *jsonpos.SyntaxError
+	if _, err := jsonpos.ParseJSON(text); errors.As(err, &se) {
+		return se.Offset
+	}
+	return len(text)
+}
+
+// quoteUnknowns puts quotes around unknown parts that stand outside JSON strings, where a
+// value is expected: `"AWS": ${Accounts}` reads as an unknown string. It returns the offsets
+// in the new text where it did so.
+func quoteUnknowns(text mtext) (mtext, []int) {
+	b := text.b
+	if !bytes.Contains(b, unknownBytes) {
+		return text, nil
+	}
+	out := mtext{b: make([]byte, 0, len(b)+8), spans: make([]jsonpos.Span, 0, len(b)+8)}
+	var quoted []int
+	inString, escaped := false, false
+	for i := 0; i < len(b); {
+		if !inString && bytes.HasPrefix(b[i:], unknownBytes) {
+			j := i
+			for bytes.HasPrefix(b[j:], unknownBytes) {
+				j += len(unknownBytes)
+			}
+			quoted = append(quoted, len(out.b))
+			out.add(`"`, text.spans[i])
+			out.addText(text.slice(i, j))
+			out.add(`"`, text.spans[j-1])
+			i = j
+			continue
+		}
+		c := b[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		}
+		out.b = append(out.b, c)
+		out.spans = append(out.spans, text.spans[i])
+		i++
+	}
+	if len(quoted) == 0 {
+		return text, nil
+	}
+	return out, quoted
+}
+
+// cfnIgnores reads the rule ids a resource's Metadata suppresses:
+// Metadata: {ssmpolicy: {ignore: [rule-id, ...]}} (one id as a plain string is accepted too).
+func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base []any) []IgnoreEntry {
+	list := res.Get("Metadata").Get("ssmpolicy").Get("ignore")
+	if list == nil {
+		return nil
+	}
+	path := append(base[:len(base):len(base)], "Metadata", "ssmpolicy", "ignore")
+	var out []IgnoreEntry
+	add := func(n *jsonpos.Node, p []any) {
+		if n.Kind == jsonpos.String && n.Tag == "" && n.Text != "" {
+			out = append(out, IgnoreEntry{Rule: n.Text, Loc: Location{File: f, Span: n.Span, Path: p}})
+		}
+	}
+	switch list.Kind {
+	case jsonpos.Array:
+		for k, it := range list.Items {
+			add(it, append(path[:len(path):len(path)], k))
+		}
+	case jsonpos.String:
+		add(list, path)
+	}
+	return out
+}
