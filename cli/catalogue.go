@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
@@ -24,17 +26,37 @@ type ruleEntry struct {
 	Docs        string   `json:"docs,omitempty"`
 }
 
+// catalogueFlags let rules, explain and test see the custom rules a check would run.
+type catalogueFlags struct {
+	config string
+	dirs   []string
+}
+
+func (c *catalogueFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.config, "config", "", "configuration file (default: .ssmpolicy.yaml in the working directory or a parent)")
+	cmd.Flags().StringArrayVar(&c.dirs, "rules", nil, "directory of extra Rego rules (repeatable)")
+}
+
+func (c *catalogueFlags) load(env *Env) (*rules.Set, *config.Config, error) {
+	cfg, err := loadConfig(env, c.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := loadRules(cfg, c.dirs)
+	return set, cfg, err
+}
+
 func newRules(env *Env) *cobra.Command {
 	var output string
-	var dirs []string
+	var cf catalogueFlags
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rule catalogue: id, level, resource kinds, title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := rules.Builtin()
+			set, _, err := cf.load(env)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			switch output {
 			case "json":
@@ -58,19 +80,20 @@ func newRules(env *Env) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "text or json")
-	cmd.Flags().StringArrayVar(&dirs, "rules", nil, "directory of extra Rego rules (repeatable)")
+	cf.register(cmd)
 	return cmd
 }
 
 func newExplain(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var cf catalogueFlags
+	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Print one rule's documentation page",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := rules.Builtin()
+			set, _, err := cf.load(env)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			r, ok := set.Get(args[0])
 			if !ok {
@@ -80,6 +103,63 @@ func newExplain(env *Env) *cobra.Command {
 			return nil
 		},
 	}
+	cf.register(cmd)
+	return cmd
+}
+
+func newTest(env *Env) *cobra.Command {
+	var cf catalogueFlags
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "test [DIR ...]",
+		Short: "Run the Rego tests (*_test.rego) of custom rules, beside the built-in rules and helpers",
+		Long: `Runs the tests of custom rule directories the way opa test does: every rule named test_*
+in a *_test.rego file, with the built-in helpers (data.ssmpolicy.lib) available. DIRs default
+to the configuration's custom_rules and the --rules directories.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cf.dirs = append(cf.dirs, args...)
+			set, cfg, err := cf.load(env)
+			if err != nil {
+				return err
+			}
+			dirs := append(append([]string{}, cfg.CustomRules...), cf.dirs...)
+			if len(dirs) == 0 {
+				return usageError("test: no custom rule directory: name one, or set custom_rules in the configuration")
+			}
+			mods, err := set.TestModules(dirs)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			results, err := rules.RunTests(cmd.Context(), mods, timeout)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			passed, failed := 0, 0
+			for _, r := range results {
+				if r.Passed {
+					passed++
+					continue
+				}
+				failed++
+				msg := "FAIL"
+				if r.Err != nil {
+					msg = "ERROR: " + r.Err.Error()
+				}
+				fmt.Fprintf(env.Stdout, "%s:%d: %s: %s\n", r.File, r.Line, r.Name, msg)
+			}
+			fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", passed, failed)
+			if failed > 0 {
+				return &exitError{code: ExitFindings}
+			}
+			if passed == 0 {
+				return usageError("test: no tests found in %s", strings.Join(dirs, ", "))
+			}
+			return nil
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "time limit for each test")
+	return cmd
 }
 
 // Page is a rule's documentation page: its README, or for a rule without one, a page made

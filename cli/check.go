@@ -2,17 +2,21 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/linter"
 	"github.com/ssmpolicy/ssmpolicy/report"
 	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/schema"
 )
 
 // checkFlags are the flags check and apply share.
@@ -25,6 +29,7 @@ type checkFlags struct {
 	enable   []string
 	noColor  bool
 	workers  int
+	timeout  time.Duration
 	ctx      input.Context
 }
 
@@ -37,6 +42,7 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.enable, "enable", nil, "turn a rule on at its default level (repeatable)")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (NO_COLOR is honoured too)")
 	fs.IntVar(&f.workers, "workers", 0, "targets checked at once (default: one per CPU)")
+	fs.DurationVar(&f.timeout, "rule-timeout", linter.DefaultTimeout, "time limit for evaluating the rules on one target")
 	fs.StringVar(&f.ctx.ARN, "resource-arn", "", "ARN of the resource a raw policy file is for")
 	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
 	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
@@ -61,24 +67,75 @@ func (f *checkFlags) validate() error {
 	return nil
 }
 
-// setup is everything a check needs, built from the flags (and, later, the configuration).
+// setup is everything a check needs, built from the flags over the configuration.
 type setup struct {
 	set      *rules.Set
 	engine   *linter.Engine
 	reader   *input.Reader
 	failOn   finding.Level
 	reporter report.Reporter
+	config   *config.Config
+	// suppress applies the configuration's ignore entries; expired are the
+	// suppression-expired findings for entries past their date.
+	suppress func(finding.Finding) (finding.Suppressed, bool)
+	expired  []finding.Finding
+}
+
+// loadConfig finds and reads the configuration: --config, else .ssmpolicy.yaml in the working
+// directory or a parent, else none.
+func loadConfig(env *Env, path string) (*config.Config, error) {
+	if path == "" {
+		path = config.Find(env.Dir)
+		if path == "" {
+			return &config.Config{}, nil
+		}
+		if rel, err := filepath.Rel(env.Dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+			path = rel
+		}
+	}
+	c, err := config.Load(path)
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("invalid configuration:\n%w", err)}
+	}
+	return c, nil
+}
+
+// loadRules reads the built-in rules and the custom ones the configuration and --rules name,
+// then checks the rule ids the configuration uses.
+func loadRules(cfg *config.Config, dirs []string) (*rules.Set, error) {
+	set, err := rules.Builtin()
+	if err != nil {
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("load built-in rules: %w", err)}
+	}
+	for _, dir := range append(append([]string{}, cfg.CustomRules...), dirs...) {
+		if err := set.AddDir(dir); err != nil {
+			return nil, &exitError{code: ExitError, err: fmt.Errorf("load custom rules:\n%w", err)}
+		}
+	}
+	known := func(id string) bool { _, ok := set.Get(id); return ok }
+	if err := cfg.CheckRules(known, set.IDs()); err != nil {
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("invalid configuration:\n%w", err)}
+	}
+	return set, nil
 }
 
 func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
-	set, err := rules.Builtin()
+	cfg, err := loadConfig(env, f.config)
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("load built-in rules: %w", err)}
+		return nil, err
 	}
+	set, err := loadRules(cfg, f.ruleDirs)
+	if err != nil {
+		return nil, err
+	}
+	// Levels: the rules' defaults, then the configuration, then --disable and --enable.
 	levels := map[string]finding.Level{}
+	for id, l := range cfg.Levels {
+		levels[id] = l
+	}
 	for _, id := range f.disable {
 		if _, ok := set.Get(id); !ok {
 			return nil, usageError("--disable %s: %s", id, unknownRule(set, id))
@@ -90,17 +147,24 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		if !ok {
 			return nil, usageError("--enable %s: %s", id, unknownRule(set, id))
 		}
-		levels[id] = r.Level
+		if l, ok := cfg.Levels[id]; ok && l != finding.Ignore {
+			levels[id] = l // enabled at the level the configuration gives it
+		} else {
+			levels[id] = r.Level
+		}
 	}
-	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels})
+	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: f.timeout})
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}
 	}
 	reader, err := input.NewReader(f.ctx)
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: err}
 	}
 	failOn := finding.SecurityWarning
+	if cfg.FailOn != 0 {
+		failOn = cfg.FailOn
+	}
 	if f.failOn != "" {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
@@ -110,17 +174,38 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep}, nil
+	s := &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg}
+	if len(cfg.Ignore) > 0 {
+		docs := ""
+		if r, ok := set.Get("suppression-expired"); ok {
+			docs = r.DocsURL
+		}
+		sup := cfg.Suppressor(env.Now(), docs)
+		s.suppress = func(f finding.Finding) (finding.Suppressed, bool) { return sup.Suppress(f, cfg.Dir) }
+		if engine.Level("suppression-expired") != finding.Ignore {
+			for _, x := range sup.Expired {
+				x.Level = engine.Level("suppression-expired")
+				s.expired = append(s.expired, x)
+			}
+		}
+	}
+	return s, nil
+}
+
+// run checks paths with the setup; more (Prepare, Visit) is filled in by apply and --live.
+func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
+	opts := more
+	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Suppress = paths, env.Stdin, s.reader, workers, s.suppress
+	rep := s.engine.Run(cmd.Context(), opts)
+	if len(s.expired) > 0 {
+		rep.Findings = append(rep.Findings, s.expired...)
+		rep.Finish()
+	}
+	return rep
 }
 
 func unknownRule(set *rules.Set, id string) string {
-	best := ""
-	for _, known := range set.IDs() {
-		if strings.Contains(known, id) || strings.Contains(id, known) {
-			best = known
-		}
-	}
-	if best != "" {
+	if best := schema.Suggest(id, set.IDs()); best != "" {
 		return fmt.Sprintf("no such rule (did you mean %s?); `ssmpolicy rules` lists them", best)
 	}
 	return "no such rule; `ssmpolicy rules` lists them"
@@ -142,7 +227,7 @@ func newCheck(env *Env) *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			rep := s.engine.Run(cmd.Context(), linter.RunOptions{Paths: args, Stdin: env.Stdin, Reader: s.reader, Workers: f.workers})
+			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{})
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}

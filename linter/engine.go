@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -29,9 +30,14 @@ type Config struct {
 	Levels map[string]finding.Level
 	// AccountsAllowed is the allow-list for principal-account-not-allowed; nil when not set.
 	AccountsAllowed []string
-	// Capabilities restricts the built-in functions rules may call; nil for OPA's defaults.
-	Capabilities *ast.Capabilities
+	// Timeout bounds the evaluation of the rules on one target, so that a custom rule that
+	// runs away cannot hang a hook or a pipeline. Zero means DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the time limit for evaluating the rules on one target. Built-in rules take
+// well under a millisecond.
+const DefaultTimeout = 5 * time.Second
 
 // Engine checks targets. It is safe for concurrent use.
 type Engine struct {
@@ -40,11 +46,15 @@ type Engine struct {
 	policy   *schema.Schema
 	prepared rego.PreparedEvalQuery
 	config   ast.Value
+	timeout  time.Duration
 }
 
 // New compiles the rules of set once and prepares the query.
 func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
-	e := &Engine{set: set, levels: map[string]finding.Level{}}
+	e := &Engine{set: set, levels: map[string]finding.Level{}, timeout: cfg.Timeout}
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
 	for _, r := range set.Rules {
 		e.levels[r.ID] = r.Level
 	}
@@ -59,12 +69,9 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
-	if cfg.Capabilities != nil {
-		compiler = compiler.WithCapabilities(cfg.Capabilities)
-	}
 	compiler.Compile(set.Modules)
 	if compiler.Failed() {
-		return nil, CompileError{compiler.Errors}
+		return nil, rules.FormatError(compiler.Errors)
 	}
 	e.prepared, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(ctx)
 	if err != nil {
@@ -80,24 +87,6 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 	}
 	e.config = cfgObj
 	return e, nil
-}
-
-// CompileError is a rule that does not compile, with the file, line and column of each error.
-type CompileError struct{ Errors ast.Errors }
-
-func (c CompileError) Error() string {
-	var b strings.Builder
-	for i, e := range c.Errors {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		if e.Location != nil {
-			fmt.Fprintf(&b, "%s:%d:%d: %s", e.Location.File, e.Location.Row, e.Location.Col, e.Message)
-		} else {
-			b.WriteString(e.Message)
-		}
-	}
-	return b.String()
 }
 
 // Rules returns the catalogue the engine runs.
@@ -124,8 +113,13 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	if t.Policy.Kind != jsonpos.Object {
 		return out, nil // the schema finding says what the document should be
 	}
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(e.inputFor(t)))
+	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
+	rs, err := e.prepared.Eval(evalCtx, rego.EvalParsedInput(e.inputFor(t)))
+	cancel()
 	if err != nil {
+		if ctx.Err() == nil && evalCtx.Err() != nil {
+			return out, fmt.Errorf("evaluating the rules took longer than %s: a custom rule may be doing far too much work", e.timeout)
+		}
 		return out, fmt.Errorf("evaluate rules: %w", err)
 	}
 	for _, r := range rs {
@@ -183,7 +177,13 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 	case "origin":
 		return t.Origin, jsonpos.Pointer(t.Origin.Path)
 	}
-	return input.Location{File: t.PolicyFile, Span: input.SpanOf(t.Policy, path, false), Path: path}, jsonpos.Pointer(path)
+	span := input.SpanOf(t.Policy, path, false)
+	if len(path) == 0 {
+		// A finding on the policy as a whole says something is missing from it: mark where
+		// the policy opens rather than underlining all of it. ("document" marks it all.)
+		span.End = min(span.End, span.Start+1)
+	}
+	return input.Location{File: t.PolicyFile, Span: span, Path: path}, jsonpos.Pointer(path)
 }
 
 func (e *Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc input.Location, pointer string) []finding.Finding {

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -97,7 +98,7 @@ func ParseModule(file, src string) (*ast.Module, error) {
 func (s *Set) add(file, src string, custom bool, doc func(id string) string) error {
 	mod, err := ParseModule(file, src)
 	if err != nil {
-		return err
+		return FormatError(err)
 	}
 	s.Modules[file] = mod
 	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
@@ -221,4 +222,22 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 		r.Engine = e
 	}
 	return r, nil
+}
+
+// FormatError writes Rego parse and compile errors as file:line:column: message, one per
+// line, the way every other error of the tool names its place.
+func FormatError(err error) error {
+	errs, ok := err.(ast.Errors)
+	if !ok {
+		return err
+	}
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		msg := e.Message
+		if e.Location != nil {
+			msg = fmt.Sprintf("%s:%d:%d: %s", e.Location.File, e.Location.Row, e.Location.Col, e.Message)
+		}
+		lines = append(lines, msg)
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }

@@ -208,6 +208,9 @@ var elementNames = map[string][]string{
 	"statement": {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"},
 	"principal": {"AWS", "Service", "Federated", "CanonicalUser"},
 	"manifest":  {"resources"},
+	"config":    {"accounts", "rules", "ignore", "custom_rules", "fail_on"},
+	"accounts":  {"allowed"},
+	"entry":     {"files", "rule", "sid", "reason", "expires"},
 	"resource":  {"arn", "policy", "policyId", "parameter", "ignore"},
 	"parameter": {"tier", "type", "keyId"},
 }
@@ -222,6 +225,15 @@ func (s *Schema) context(path []any) string {
 			return "statement"
 		case len(path) >= 1 && (path[len(path)-1] == "Principal" || path[len(path)-1] == "NotPrincipal"):
 			return "principal"
+		}
+	case "config":
+		switch {
+		case len(path) == 0:
+			return "config"
+		case len(path) == 1 && path[0] == "accounts":
+			return "accounts"
+		case len(path) == 2 && path[0] == "ignore":
+			return "entry"
 		}
 	case "manifest":
 		switch len(path) {
@@ -246,6 +258,10 @@ func isStatementPath(path []any) bool {
 	}
 	return false
 }
+
+// Suggest returns the candidate closest to word (same letters in another case, or a couple
+// of typos away), or "".
+func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
 
 func suggest(key string, candidates []string) string {
 	best, bestD := "", 3
@@ -293,7 +309,7 @@ func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.Result
 		msg := fmt.Sprintf("unknown element %q in %s", prop, s.name(path))
 		if where != "" {
 			msg = fmt.Sprintf("unknown element %q in a %s", prop, where)
-			if where == "policy" || where == "manifest" {
+			if where == "policy" || where == "manifest" || where == "config" {
 				msg = fmt.Sprintf("unknown element %q at the top of the %s", prop, where)
 			}
 		}
@@ -309,6 +325,8 @@ func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.Result
 		return Violation{Path: path, Message: fmt.Sprintf("%s must be %s, not %s", s.name(path), allowedWords(fmt.Sprint(d["allowed"])), describe(n))}
 	case "array_min_items":
 		return Violation{Path: path, Message: fmt.Sprintf("%s is an empty list: give at least one value", s.name(path))}
+	case "pattern":
+		return Violation{Path: path, Message: fmt.Sprintf("%s: %s is not %s", s.name(path), describe(n), patternWords(fmt.Sprint(d["pattern"])))}
 	case "string_gte":
 		return Violation{Path: path, Message: fmt.Sprintf("%s is an empty string", s.name(path))}
 	case "number_gte", "array_min_properties":
@@ -323,6 +341,17 @@ func quoteHint(n *jsonpos.Node, d gojsonschema.ErrorDetails) string {
 		return " (write it in quotes: an unquoted account id is read as a number and loses leading zeros)"
 	}
 	return ""
+}
+
+// patternWords says in words what the schema's patterns mean.
+func patternWords(p string) string {
+	switch p {
+	case "^[0-9]{12}$":
+		return "a 12-digit account id (in quotes, so YAML keeps leading zeros)"
+	case "^[0-9]{4}-[0-9]{2}-[0-9]{2}$":
+		return "a date written YYYY-MM-DD"
+	}
+	return "of the form " + p
 }
 
 func typeWords(expected string) string {
@@ -345,9 +374,11 @@ func typeWords(expected string) string {
 
 func allowedWords(allowed string) string {
 	allowed = strings.Trim(allowed, "[]")
-	parts := strings.Fields(allowed)
-	for i, p := range parts {
-		parts[i] = strconv.Quote(p)
+	var parts []string
+	for _, p := range strings.Split(allowed, ",") {
+		if p = strings.Trim(strings.TrimSpace(p), `"`); p != "" {
+			parts = append(parts, strconv.Quote(p))
+		}
 	}
 	if len(parts) == 2 {
 		return parts[0] + " or " + parts[1]

@@ -1,0 +1,43 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestResult is the outcome of one Rego test (a rule named test_*).
+type TestResult struct {
+	Name     string // package.test_name
+	File     string
+	Line     int
+	Passed   bool
+	Err      error
+	Duration time.Duration
+}
+
+// RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
+// `opa test` does. timeout bounds each test.
+func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
+	ch, err := tester.NewRunner().
+		SetStore(inmem.New()).
+		SetDefaultRegoVersion(ast.RegoV1).
+		SetTimeout(timeout).
+		Run(ctx, modules)
+	if err != nil {
+		return nil, fmt.Errorf("run rego tests: %w", err)
+	}
+	var out []TestResult
+	for r := range ch {
+		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass(), Err: r.Error, Duration: r.Duration}
+		if r.Location != nil {
+			tr.File, tr.Line = r.Location.File, r.Location.Row
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}

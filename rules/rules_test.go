@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// catalogueIDs are the rule ids PRODUCT.md fixes, with their default levels.
+var catalogueIDs = map[string]string{
+	"invalid-json": "error", "duplicate-key": "error", "schema": "error", "version": "warning",
+	"sid-duplicate": "error", "sid-format": "warning", "policy-size": "error",
+	"principal-wildcard": "security-warning", "not-principal": "security-warning",
+	"principal-format": "error", "principal-not-account": "warning",
+	"principal-account-not-allowed": "security-warning", "principal-self": "suggestion",
+	"principal-partition": "error", "action-wildcard": "security-warning", "not-action": "security-warning",
+	"action-unsupported": "error", "action-not-promotable": "warning", "resource-mismatch": "error",
+	"resource-wildcard": "security-warning", "resource-format": "error", "not-resource": "security-warning",
+	"resource-kind": "error", "condition-operator": "error", "condition-value": "error",
+	"condition-key": "warning", "parameter-tier": "error", "securestring-key": "error",
+	"suppression-expired": "warning", "context-missing": "warning",
+	// These two extend PRODUCT.md's catalogue for --live: what AWS says contradicts the input,
+	// and a parameter AWS does not have.
+	"context-mismatch": "warning", "resource-not-found": "error",
+}
+
+// loadAll parses every .rego file under this folder, tests included.
+func loadAll(t *testing.T) map[string]*ast.Module {
+	t.Helper()
+	mods := map[string]*ast.Module{}
+	err := filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		m, err := ParseModule(p, string(src))
+		if err != nil {
+			return err
+		}
+		mods[p] = m
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mods
+}
+
+// TestRego runs every rule's _test.rego: each rule's cases that fire and that do not.
+func TestRego(t *testing.T) {
+	results, err := RunTests(context.Background(), loadAll(t), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) == 0 {
+		t.Fatal("no Rego tests found")
+	}
+	for _, r := range results {
+		if !r.Passed {
+			t.Errorf("%s (%s:%d) failed: %v", r.Name, r.File, r.Line, r.Err)
+		}
+	}
+	t.Logf("%d Rego tests", len(results))
+}
+
+// TestCatalogue checks that every rule PRODUCT.md names exists at its documented level, and
+// that every rule folder has its metadata, its documentation page and its tests.
+func TestCatalogue(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, level := range catalogueIDs {
+		r, ok := set.Get(id)
+		if !ok {
+			t.Errorf("rule %s is in the catalogue of PRODUCT.md but not implemented", id)
+			continue
+		}
+		if r.Level.String() != level {
+			t.Errorf("rule %s: level %s, PRODUCT.md says %s", id, r.Level, level)
+		}
+	}
+	for _, r := range set.Rules {
+		if _, ok := catalogueIDs[r.ID]; !ok {
+			t.Errorf("rule %s is not in PRODUCT.md's catalogue", r.ID)
+		}
+		dir := filepath.Dir(strings.TrimPrefix(r.File, "rules/"))
+		if dir != r.ID {
+			t.Errorf("rule %s lives in folder %s: the folder must be named after the id", r.ID, dir)
+		}
+		if want := strings.ReplaceAll(r.ID, "-", "_"); r.Package != PackagePrefix+want {
+			t.Errorf("rule %s: package %s, want %s", r.ID, r.Package, PackagePrefix+want)
+		}
+		if r.Title == "" || r.Description == "" || len(r.Kinds) == 0 || r.Source == "" {
+			t.Errorf("rule %s: metadata needs title, description, custom.kinds and custom.source", r.ID)
+		}
+		for _, section := range []string{"# " + r.ID, "## What it catches", "## Example that fires", "## Fix", "## Inference"} {
+			if !strings.Contains(r.Doc, section) {
+				t.Errorf("rule %s: README.md lacks %q", r.ID, section)
+			}
+		}
+		if r.Inference && !strings.Contains(strings.ToLower(r.Doc), "inference") {
+			t.Errorf("rule %s rests on an inference but its page does not say so", r.ID)
+		}
+		if r.Engine == "rego" {
+			test := filepath.Join(r.ID, "rule_test.rego")
+			src, err := os.ReadFile(test)
+			if err != nil {
+				t.Errorf("rule %s has no %s", r.ID, test)
+				continue
+			}
+			if n := strings.Count(string(src), "\ntest_"); n < 2 {
+				t.Errorf("rule %s: %s has %d tests, want at least a case that fires and one that does not", r.ID, test, n)
+			}
+		} else if !slices.Contains([]string{"go"}, r.Engine) {
+			t.Errorf("rule %s: unknown engine %q", r.ID, r.Engine)
+		}
+	}
+}
