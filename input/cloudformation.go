@@ -230,9 +230,68 @@ func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 		t.Problems = append(t.Problems, SyntaxProblem(f, se, true))
 		return
 	}
+	if len(quoted) > 0 && !stringsWhereQuoted(q.b, quoted) {
+		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+			Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
+		return
+	}
 	t.Policy = parsed.Root
 	t.PolicyText = q.b
 	t.Problems = append(t.Problems, DuplicateProblems(f, parsed.Duplicates, nil)...)
+}
+
+// stringsWhereQuoted tells whether every unknown quoted by quoteUnknowns stands where the
+// policy grammar accepts a string (a principal, an action, a resource, a condition value, a
+// Sid): there reading it as an unknown string is no guess. Anywhere else (a whole statement, a
+// condition block) the unknown decides the document's shape, and checking it would be one.
+func stringsWhereQuoted(text []byte, quoted []int) bool {
+	parsed, err := jsonpos.ParseJSON(text)
+	if err != nil {
+		return false
+	}
+	at := map[int]bool{}
+	for _, q := range quoted {
+		at[q] = true
+	}
+	ok := true
+	jsonpos.Walk(parsed.Root, func(path []any, n *jsonpos.Node) {
+		if n.Kind == jsonpos.String && at[n.Span.Start] && !stringPlace(path) {
+			ok = false
+		}
+	})
+	return ok
+}
+
+// stringPlace matches the paths of a policy where any string, or an item of a list of
+// strings, is valid (Effect and a bare Principal take only some strings).
+func stringPlace(path []any) bool {
+	if len(path) == 1 {
+		return path[0] == "Version" || path[0] == "Id"
+	}
+	if len(path) < 2 || path[0] != "Statement" {
+		return false
+	}
+	rest := path[1:]
+	if _, isIndex := rest[0].(int); isIndex {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 {
+		if _, isIndex := rest[len(rest)-1].(int); isIndex {
+			rest = rest[:len(rest)-1] // an item of a list of strings
+		}
+	}
+	if len(rest) == 0 {
+		return false
+	}
+	switch rest[0] {
+	case "Sid", "Action", "NotAction", "Resource", "NotResource":
+		return len(rest) == 1
+	case "Principal", "NotPrincipal":
+		return len(rest) == 2 // under AWS, Service, ...: a bare Principal string must be "*"
+	case "Condition":
+		return len(rest) == 3
+	}
+	return false
 }
 
 // rawErrorOffset is where a JSON text fails to parse, in the text itself.

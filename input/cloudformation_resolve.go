@@ -3,6 +3,7 @@ package input
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -202,11 +203,14 @@ func (r *cfnResolver) str(n *jsonpos.Node) (mtext, bool) {
 			return r.str(branch)
 		}
 		if arg.Kind == jsonpos.Array && len(arg.Items) == 3 {
+			// Parameters named only in a branch that may not be taken link nothing.
+			refs := maps.Clone(r.refs)
 			a, aok := r.str(arg.Items[1])
 			b, bok := r.str(arg.Items[2])
 			if aok && bok && a.String() == b.String() {
 				return a, true
 			}
+			r.refs = refs
 		}
 	case "Fn::FindInMap":
 		if v := r.findInMap(arg); v != nil {

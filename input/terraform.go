@@ -281,7 +281,7 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 	// from a value Terraform does not know yet.
 	_, u := param.attr("key_id")
 	if u == nil || !p.configSets(param, "key_id") {
-		t.KeyID.Known, t.KeyID.Value = true, ""
+		t.KeyID = Fact{Value: "", Known: true, Loc: param.origin} // not written: at the parameter
 	}
 }
 
