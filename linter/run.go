@@ -88,7 +88,11 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 			return
 		}
 		for _, m := range manifests {
-			for _, t := range m.res.Targets {
+			for i, t := range m.res.Targets {
+				// The worker owns the target from here: dropping the manifest's reference lets
+				// each policy tree go once it is checked, so memory does not grow with the
+				// number of policies a manifest names.
+				m.res.Targets[i] = nil
 				if !send(job{target: t}) {
 					return
 				}

@@ -1,0 +1,59 @@
+package linter
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/schema"
+)
+
+// benchTarget is a typical parameter share: one file, full context.
+func benchTarget(b *testing.B) *input.Target {
+	b.Helper()
+	r := newReader(b, input.Context{ARN: "arn:aws:ssm:us-east-1:111122223333:parameter/app", Tier: "Advanced", Type: "SecureString", KeyID: "alias/app"})
+	res, err := r.Read(jsonpos.NewFile("p.json", []byte(widePolicy)))
+	if err != nil || len(res.Targets) != 1 {
+		b.Fatal(err)
+	}
+	return res.Targets[0]
+}
+
+// BenchmarkCheck is the whole check of one target: schema, rules, placing findings.
+func BenchmarkCheck(b *testing.B) {
+	e := newEngine(b, Config{})
+	t := benchTarget(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Check(ctx, t); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSchema is the grammar check alone.
+func BenchmarkSchema(b *testing.B) {
+	s, err := schema.Load("policy")
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := benchTarget(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Validate(t.Policy)
+	}
+}
+
+// BenchmarkParse is reading one policy file into a tree.
+func BenchmarkParse(b *testing.B) {
+	src := []byte(widePolicy)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := jsonpos.ParseJSON(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
