@@ -4,8 +4,12 @@ import (
 	"context"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
 )
 
@@ -55,5 +59,31 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := jsonpos.ParseJSON(src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRule evaluates each rule alone on the typical target, to find the expensive ones:
+// go test ./linter -run '^$' -bench 'BenchmarkRule/' -benchtime 200x
+func BenchmarkRule(b *testing.B) {
+	set, err := rules.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := newEngine(b, Config{})
+	in := e.inputFor(benchTarget(b))
+	c := ast.NewCompiler()
+	c.Compile(set.Modules)
+	for _, r := range set.Rules {
+		pq, err := rego.New(rego.Query("data."+r.Package+".report"), rego.Compiler(c)).PrepareForEval(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(r.ID, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := pq.Eval(context.Background(), rego.EvalParsedInput(in)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
