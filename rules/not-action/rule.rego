@@ -1,0 +1,22 @@
+# METADATA
+# title: NotAction with Allow
+# description: >-
+#   An Allow statement with NotAction grants every action except those it lists, including
+#   actions AWS adds later. Name the granted actions in Action instead.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+# custom:
+#   id: not-action
+#   level: security-warning
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "IAM grammar"
+package ssmpolicy.rules.not_action
+
+import data.ssmpolicy.lib
+
+report contains lib.finding(array.concat(st.path, ["NotAction"]), msg) if {
+	some st in lib.statements
+	lib.allow(st)
+	"NotAction" in object.keys(st.value)
+	msg := sprintf("NotAction with Allow grants every action it does not list, including ones AWS adds later: name the granted actions in Action instead (%s)", [lib.allowed_actions_text])
+}

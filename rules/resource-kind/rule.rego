@@ -1,0 +1,49 @@
+# METADATA
+# title: Target is neither a parameter nor opsitemgroup/default
+# description: >-
+#   PutResourcePolicy takes the ARN of a parameter or of the OpsItemGroup
+#   opsitemgroup/default. Any other ARN (another SSM resource, another OpsItemGroup, another
+#   service) is rejected.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutResourcePolicy.html
+# custom:
+#   id: resource-kind
+#   level: error
+#   kinds: [parameter, opsitemgroup]
+#   requires: [arn]
+#   source: SSM-FACTS.md, "Which resources"
+package ssmpolicy.rules.resource_kind
+
+import data.ssmpolicy.lib
+
+supported := "PutResourcePolicy takes a parameter (arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME) or the OpsItemGroup arn:PARTITION:ssm:REGION:ACCOUNT:opsitemgroup/default"
+
+report contains lib.fact_finding("arn", msg) if {
+	service := input.resource.service
+	not lib.unknown(service)
+	service != "ssm"
+	msg := sprintf("the resource ARN %q is not an SSM ARN (its service is %q): %s", [lib.shown(input.resource.arn), service, supported])
+}
+
+report contains lib.fact_finding("arn", msg) if {
+	not other_service
+	type := input.resource.type
+	not lib.unknown(type)
+	not type in {"parameter", "opsitemgroup"}
+	msg := sprintf("the resource ARN %q names a %q, not a parameter or an OpsItemGroup: %s", [lib.shown(input.resource.arn), type, supported])
+}
+
+report contains lib.fact_finding("arn", msg) if {
+	not other_service
+	input.resource.type == "opsitemgroup"
+	id := input.resource.id
+	not lib.unknown(id)
+	not id in {"default", ""}
+	msg := sprintf("the resource ARN %q names opsitemgroup/%s: the only OpsItemGroup that takes a policy is opsitemgroup/default", [lib.shown(input.resource.arn), id])
+}
+
+other_service if {
+	service := input.resource.service
+	not lib.unknown(service)
+	service != "ssm"
+}

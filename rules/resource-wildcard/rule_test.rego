@@ -1,0 +1,56 @@
+package ssmpolicy.rules.resource_wildcard_test
+
+import data.ssmpolicy.rules.resource_wildcard as rule
+
+paths(r) := {f.path | some f in r}
+
+param := {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"}
+
+group := {"type": "opsitemgroup", "arn": "arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default"}
+
+stmt(res) := {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": res}
+
+test_star_fires if {
+	paths(rule.report) == {["Statement", 0, "Resource"]} with input as {"policy": {"Statement": [stmt("*")]}, "resource": param}
+}
+
+test_partial_wildcards_fire_on_the_items if {
+	paths(rule.report) == {["Statement", 0, "Resource", 1], ["Statement", 0, "Resource", 2]} with input as {"policy": {"Statement": [stmt([
+		param.arn,
+		"arn:aws:ssm:us-east-1:111122223333:parameter/app/*",
+		"arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
+	])]}, "resource": param}
+}
+
+test_single_statement_object if {
+	paths(rule.report) == {["Statement", "Resource"]} with input as {"policy": {"Statement": stmt("arn:aws:ssm:*:111122223333:parameter/app/db")}, "resource": param}
+}
+
+test_exact_arn_passes if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(param.arn)]}, "resource": param}
+}
+
+test_deny_is_not_a_grant if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(stmt("*"), {"Effect": "Deny"})]}, "resource": param}
+}
+
+test_opsitemgroup_wildcards_are_the_documented_form if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(["arn:aws:ssm:us-east-1:111122223333:opsitem/*", "*"])]}, "resource": group}
+}
+
+test_unknown_kind_with_a_parameter_arn_fires if {
+	paths(rule.report) == {["Statement", 0, "Resource", 0], ["Statement", 0, "Resource", 1]} with input as {"policy": {"Statement": [stmt([
+		"arn:aws:ssm:us-east-1:111122223333:parameter/*",
+		"*",
+		"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
+	])]}}
+}
+
+test_unknown_part_is_not_a_wildcard if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt("arn:\ue000:ssm:\ue000:\ue000:parameter/app/db")]}, "resource": param}
+}
+
+test_message_names_the_target if {
+	some f in rule.report with input as {"policy": {"Statement": [stmt("*")]}, "resource": param}
+	contains(f.message, param.arn)
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: SecureString parameter uses an AWS managed key
+# description: >-
+#   A shared SecureString parameter must be encrypted with a customer managed KMS key: AWS
+#   managed keys (no key, alias/aws/ssm, any alias/aws/ key, or a key whose KeyManager is AWS)
+#   cannot be shared, so consumers cannot decrypt the value.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html
+#   - ref: https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html
+# custom:
+#   id: securestring-key
+#   level: error
+#   kinds: [parameter]
+#   requires: [type, key]
+#   source: SSM-FACTS.md, "Parameters"
+package ssmpolicy.rules.securestring_key
+
+import data.ssmpolicy.lib
+
+fix := "AWS managed keys cannot be shared: encrypt the parameter with a customer managed key and share that key with the consumer accounts through KMS separately"
+
+report contains lib.fact_finding("key", msg) if {
+	secure
+	input.parameter.key_id == ""
+	msg := sprintf("the SecureString parameter names no KMS key, so it is encrypted with the AWS managed key alias/aws/ssm: %s", [fix])
+}
+
+report contains lib.fact_finding("key", msg) if {
+	secure
+	key := input.parameter.key_id
+	aws_alias(key)
+	msg := sprintf("the SecureString parameter is encrypted with %q, an AWS managed key (the alias/aws/ prefix is reserved for them): %s", [lib.shown(key), fix])
+}
+
+report contains lib.fact_finding("key", msg) if {
+	secure
+	input.parameter.key_manager == "AWS"
+	not named_aws_key
+	msg := sprintf("the SecureString parameter's key%s is an AWS managed key (KMS says its KeyManager is AWS): %s", [key_text, fix])
+}
+
+# named_aws_key holds when the key's name already says it is AWS managed (reported above).
+named_aws_key if input.parameter.key_id == ""
+
+named_aws_key if aws_alias(input.parameter.key_id)
+
+key_text := sprintf(" %q", [lib.shown(input.parameter.key_id)]) if input.parameter.key_id
+
+key_text := "" if not input.parameter.key_id
+
+# secure holds for a SecureString parameter (only parameters have a type; an OpsItemGroup
+# target has none).
+secure if {
+	input.parameter.type == "SecureString"
+	not lib.kind == "opsitemgroup"
+}
+
+aws_alias(key) if startswith(key, "alias/aws/")
+
+aws_alias(key) if {
+	f := lib.arn_parts(key)
+	f.service == "kms"
+	startswith(f.resource, "alias/aws/")
+}
