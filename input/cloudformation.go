@@ -23,9 +23,6 @@ const (
 	cfnDefaultTier = "Standard"
 )
 
-// unknownBytes is the marker as it appears in a policy's text.
-var unknownBytes = []byte(Unknown)
-
 func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
 	res := Result{Kind: CloudFormation}
 	root := parsed.Root
@@ -210,7 +207,7 @@ func (r *cfnResolver) policy(n *jsonpos.Node) (doc *jsonpos.Node, text mtext, is
 // as not checked rather than guessed.
 func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 	f := tpl.f
-	if len(bytes.TrimSpace(bytes.ReplaceAll(text.b, unknownBytes, nil))) == 0 && bytes.Contains(text.b, unknownBytes) {
+	if len(bytes.TrimSpace(bytes.ReplaceAll(text.b, []byte(Unknown), nil))) == 0 && bytes.Contains(text.b, []byte(Unknown)) {
 		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
 			Message: "the policy is known only when the stack is deployed (it comes from a template parameter, an import or another resource): none of its checks ran"})
 		return
@@ -308,17 +305,17 @@ func rawErrorOffset(text []byte) int {
 // in the new text where it did so.
 func quoteUnknowns(text mtext) (mtext, []int) {
 	b := text.b
-	if !bytes.Contains(b, unknownBytes) {
+	if !bytes.Contains(b, []byte(Unknown)) {
 		return text, nil
 	}
 	out := mtext{b: make([]byte, 0, len(b)+8), spans: make([]jsonpos.Span, 0, len(b)+8)}
 	var quoted []int
 	inString, escaped := false, false
 	for i := 0; i < len(b); {
-		if !inString && bytes.HasPrefix(b[i:], unknownBytes) {
+		if !inString && bytes.HasPrefix(b[i:], []byte(Unknown)) {
 			j := i
-			for bytes.HasPrefix(b[j:], unknownBytes) {
-				j += len(unknownBytes)
+			for bytes.HasPrefix(b[j:], []byte(Unknown)) {
+				j += len([]byte(Unknown))
 			}
 			quoted = append(quoted, len(out.b))
 			out.add(`"`, text.spans[i])

@@ -16,10 +16,6 @@ import (
 
 const tfParameterType = "aws_ssm_parameter"
 
-// tfPolicyTypes are the resource types whose policy is checked: the Cloud Control provider's,
-// and the name the hashicorp/aws provider would give its own.
-var tfPolicyTypes = [...]string{"awscc_ssm_resource_policy", "aws_ssm_resource_policy"}
-
 // tfFollowDepth bounds how far references are followed through module variables and outputs.
 const tfFollowDepth = 16
 
@@ -82,13 +78,10 @@ func (r *Reader) readTerraform(f *jsonpos.File, parsed *jsonpos.Parsed) (Result,
 	return res, nil
 }
 
+// isPolicyType tells the resource types whose policy is checked: the Cloud Control provider's,
+// and the name the hashicorp/aws provider would give its own.
 func isPolicyType(typ string) bool {
-	for _, t := range tfPolicyTypes {
-		if t == typ {
-			return true
-		}
-	}
-	return false
+	return typ == "awscc_ssm_resource_policy" || typ == "aws_ssm_resource_policy"
 }
 
 func (p *tfPlan) add(inst *tfInstance) {

@@ -11,11 +11,10 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 )
 
-const u = input.Unknown
-
 // TestTerraformLinks checks what each policy of the module plan is linked to: by ARN, through
 // references, module variables, for_each modules and count instances.
 func TestTerraformLinks(t *testing.T) {
+	const u = input.Unknown
 	res, _ := read(t, "testdata/terraform/plan-modules.json")
 	type fact struct {
 		v     string
@@ -156,13 +155,14 @@ func itoa(i int) string {
 	return string(b)
 }
 
-var sharePolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}]}`
+const sharePolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}]}`
 
 func param(name, tier string) map[string]any {
 	return map[string]any{"name": name, "type": "String", "tier": tier, "key_id": ""}
 }
 
-var arnUnknown = map[string]any{"resource_arn": true, "id": true}
+// arnUnknown is the after_unknown of a policy whose ARN is known only after apply.
+func arnUnknown() map[string]any { return map[string]any{"resource_arn": true, "id": true} }
 
 func cfg(typ, name string, exprs map[string]any) map[string]any {
 	mode := "managed"
@@ -187,7 +187,7 @@ func TestTerraformReferences(t *testing.T) {
 			name: "module output",
 			changes: []map[string]any{
 				change("module.params", "aws_ssm_parameter", "p", nil, []string{"create"}, param("/a", "Advanced"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{
 				"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{"resource_arn": refs("module.params.arn", "module.params")})},
@@ -203,7 +203,7 @@ func TestTerraformReferences(t *testing.T) {
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "p", 0, []string{"create"}, param("/a", "Standard"), map[string]any{"arn": true}),
 				change("", "aws_ssm_parameter", "p", 1, []string{"create"}, param("/b", "Advanced"), map[string]any{"arn": true}),
-				change("", "aws_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "aws_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("aws_ssm_resource_policy", "share", map[string]any{
 				"resource_arn": refs("aws_ssm_parameter.p[1].arn", "aws_ssm_parameter.p[1]", "aws_ssm_parameter.p")})}},
@@ -214,7 +214,7 @@ func TestTerraformReferences(t *testing.T) {
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "p", "x", []string{"create"}, param("/x", "Standard"), map[string]any{"arn": true}),
 				change("", "aws_ssm_parameter", "p", "y", []string{"create"}, param("/y", "Advanced"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", "y", []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", "y", []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{
 				"resource_arn": refs("aws_ssm_parameter.p", "each.key")})}},
@@ -224,7 +224,7 @@ func TestTerraformReferences(t *testing.T) {
 			name: "each.value is not the instance key",
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "p", "x", []string{"create"}, param("/x", "Standard"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", "x", []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", "x", []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{
 				"resource_arn": refs("aws_ssm_parameter.p", "each.value.param")})}},
@@ -234,7 +234,7 @@ func TestTerraformReferences(t *testing.T) {
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "a", nil, []string{"create"}, param("/a", "Standard"), map[string]any{"arn": true}),
 				change("", "aws_ssm_parameter", "b", nil, []string{"create"}, param("/b", "Advanced"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{
 				"resource_arn": refs("var.use_a", "aws_ssm_parameter.a.arn", "aws_ssm_parameter.a", "aws_ssm_parameter.b.arn", "aws_ssm_parameter.b")})}},
@@ -243,7 +243,7 @@ func TestTerraformReferences(t *testing.T) {
 			name: "through a local",
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "a", nil, []string{"create"}, param("/a", "Standard"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{"resource_arn": refs("local.arn")})}},
 		},
@@ -251,14 +251,14 @@ func TestTerraformReferences(t *testing.T) {
 			name: "no configuration in the file",
 			changes: []map[string]any{
 				change("", "aws_ssm_parameter", "a", nil, []string{"create"}, param("/a", "Standard"), map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 		},
 		{
 			name: "data source by reference",
 			changes: []map[string]any{
 				change("", "data.aws_ssm_parameter", "d", nil, []string{"read"}, map[string]any{"name": "/d", "type": "SecureString"}, map[string]any{"arn": true}),
-				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown),
+				change("", "awscc_ssm_resource_policy", "share", nil, []string{"create"}, map[string]any{"policy": sharePolicy}, arnUnknown()),
 			},
 			config: map[string]any{"resources": []any{cfg("awscc_ssm_resource_policy", "share", map[string]any{
 				"resource_arn": refs("data.aws_ssm_parameter.d.arn", "data.aws_ssm_parameter.d")})}},
