@@ -37,34 +37,7 @@ git init -q
 git config user.email test@example.com
 git config user.name test
 
-cat > good.json <<'JSON'
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ShareWithOps",
-      "Effect": "Allow",
-      "Principal": {"AWS": "444455556666"},
-      "Action": ["ssm:GetParameter", "ssm:GetParameters"],
-      "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"
-    }
-  ]
-}
-JSON
-cat > bad.json <<'JSON'
-{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ShareWithEveryone",
-      "Effect": "Allow",
-      "Principal": "*",
-      "Action": ["ssm:GetParameter", "ssm:GetParameters"],
-      "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"
-    }
-  ]
-}
-JSON
+cp "$repo/scripts/testdata/good.json" "$repo/scripts/testdata/bad.json" .
 git add good.json bad.json
 
 fail() { echo "test-precommit: FAIL: $*" >&2; exit 1; }
