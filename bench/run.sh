@@ -149,6 +149,10 @@ bench() {
 
 : >"$tmp/results"
 : >"$tmp/failures"
+# The load before and after goes into the report: on a shared machine it says more about how far
+# to trust the figures than anything else.
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load averages*: //'; }
+load_before=$(loadavg)
 for size in $sizes; do
 	corpus=$tmp/corpus-$size
 	if [ "$size" = 1 ]; then
@@ -164,12 +168,15 @@ for size in $sizes; do
 	if [ "$keep" = 0 ]; then rm -rf "$corpus"; fi
 done
 
+load_after=$(loadavg)
+
 # --- report ------------------------------------------------------------------------------------
 echo "## ssmpolicy benchmark"
 echo
 echo "$(uname -sm), $( (nproc || sysctl -n hw.ncpu) 2>/dev/null) CPU, $(go env GOVERSION); seed $seed, median of $runs run(s)."
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 if [ -n "$cpu" ]; then echo "CPU: $cpu."; fi
+echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
 echo "ssmpolicy: ${ssmpolicy_version:-unknown version}${conftest:+; conftest $CONFTEST_VERSION ($("$conftest" --version 2>/dev/null | tr '\n' ' ' | sed 's/ *$//'))}."
 echo
 echo "| tool | files | median wall s | files/s | peak RSS MiB | findings | files/s vs conftest |"
