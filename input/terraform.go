@@ -2,6 +2,8 @@ package input
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -376,7 +378,9 @@ func (p *tfPlan) follow(modAddr string, mod, refs *jsonpos.Node, selfKey string,
 			noteKey(keys, tfParameterType+"."+name, key)
 		}
 	}
-	for res, key := range keys {
+	// In a fixed order, so that reading a plan always takes the same path.
+	for _, res := range slices.Sorted(maps.Keys(keys)) {
+		key := keys[res]
 		if key == "?" {
 			ambiguous = true
 			continue

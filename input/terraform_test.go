@@ -2,7 +2,6 @@ package input_test
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -390,13 +389,7 @@ func TestTerraformPolicyNotString(t *testing.T) {
 // FuzzTerraform reads arbitrary plans: it must never panic, and every place it reports must lie
 // inside the file.
 func FuzzTerraform(f *testing.F) {
-	for _, p := range mustGlob(f, "testdata/terraform/*.json") {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
+	addSmallSeeds(f, "testdata/terraform/*.json")
 	f.Add([]byte(`{"resource_changes": [{"address": "module.a[\"x.y\"].awscc_ssm_resource_policy.p[0]", "module_address": "module.a[\"x.y\"]", "type": "awscc_ssm_resource_policy", "name": "p", "index": 0, "change": {"actions": ["create"], "after": {"policy": "{}"}, "after_unknown": {"resource_arn": true}}}], "configuration": {"root_module": {"module_calls": {"a": {"module": {"resources": [{"type": "awscc_ssm_resource_policy", "name": "p", "expressions": {"resource_arn": {"references": ["var.x", "module.b[0].o", "aws_ssm_parameter.q[\"k\"]", "count.index"]}}}]}}}}}}`))
 	r := reader(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
