@@ -56,38 +56,26 @@ func (m Markdown) Publish(w io.Writer, rep *finding.Report) error {
 	fmt.Fprintf(bw, "%s.\n", mdText(Text{}.summary(rep)))
 
 	budget := m.Limit
-	if len(rep.Findings) > 0 {
+	if n := len(rep.Findings); n > 0 {
 		bw.WriteString("\n| Location | Level | Rule | Message |\n| --- | --- | --- | --- |\n")
-		shown := 0
-		for _, f := range rep.Findings {
-			row := fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
+		if rest := n - m.rows(bw, &budget, n, func(i int) string {
+			f := rep.Findings[i]
+			return fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
 				f.Level, ruleLink(f.Rule, f.Docs), mdText(f.Message))
-			if !fits(&budget, m.Limit, row) {
-				break
-			}
-			bw.WriteString(row)
-			shown++
-		}
-		if n := len(rep.Findings) - shown; n > 0 {
-			fmt.Fprintf(bw, "\n%d more %s not shown here: the annotations and the SARIF log have them all.\n", n, plural(n, "finding", "findings"))
+		}); rest > 0 {
+			fmt.Fprintf(bw, "\n%d more %s not shown here: the annotations and the SARIF log have them all.\n", rest, plural(rest, "finding", "findings"))
 		}
 	}
 
 	if n := len(rep.Suppressed); n > 0 {
 		fmt.Fprintf(bw, "\n<details><summary>%d suppressed %s</summary>\n\n", n, plural(n, "finding", "findings"))
 		bw.WriteString("| Location | Rule | Reason | Suppressed by |\n| --- | --- | --- | --- |\n")
-		shown := 0
-		for _, f := range rep.Suppressed {
-			row := fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
+		if rest := n - m.rows(bw, &budget, n, func(i int) string {
+			f := rep.Suppressed[i]
+			return fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
 				f.Rule, mdText(f.Reason), mdText(f.By))
-			if !fits(&budget, m.Limit, row) {
-				break
-			}
-			bw.WriteString(row)
-			shown++
-		}
-		if n := len(rep.Suppressed) - shown; n > 0 {
-			fmt.Fprintf(bw, "\n%d more not shown here.\n", n)
+		}); rest > 0 {
+			fmt.Fprintf(bw, "\n%d more not shown here.\n", rest)
 		}
 		bw.WriteString("\n</details>\n")
 	}
@@ -109,16 +97,20 @@ func (m Markdown) Publish(w io.Writer, rep *finding.Report) error {
 	return bw.Flush()
 }
 
-// fits takes row's bytes from the budget; with no limit everything fits.
-func fits(budget *int, limit int, row string) bool {
-	if limit <= 0 {
-		return true
+// rows writes the n rows that row makes while they fit in the budget (all of them without a
+// Limit), and returns how many it wrote.
+func (m Markdown) rows(w *bufio.Writer, budget *int, n int, row func(int) string) int {
+	for i := range n {
+		r := row(i)
+		if m.Limit > 0 {
+			if len(r) > *budget {
+				return i
+			}
+			*budget -= len(r)
+		}
+		w.WriteString(r)
 	}
-	if len(row) > *budget {
-		return false
-	}
-	*budget -= len(row)
-	return true
+	return n
 }
 
 // location is file:line:col, linked to the line when the file can be found.

@@ -57,6 +57,8 @@ func New(format string, opts Options) (Reporter, error) {
 	switch format {
 	case "text":
 		return Text{Color: opts.Color}, nil
+	case "json":
+		return JSON{}, nil
 	case "sarif":
 		return SARIF{Rules: opts.Rules, Version: opts.Version, WorkDir: dir}, nil
 	case "github":
@@ -66,7 +68,7 @@ func New(format string, opts Options) (Reporter, error) {
 	case "markdown":
 		return md, nil
 	}
-	return JSON{}, nil
+	return nil, fmt.Errorf("output format %q has no reporter", format)
 }
 
 // JSON writes the report as one JSON object, the shape scripts rely on.

@@ -90,31 +90,42 @@ func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
 	}
 
 	fp := fingerprints{}
-	for _, f := range rep.Findings {
-		res, key := s.result(f.Rule, f.Level, f.Message, f.File, f.Start, f.End)
-		res.WithRuleIndex(ruleIndex(f.Rule))
-		res.WithPartialFingerPrints(map[string]any{fingerprintKey: fp.next(f.Rule, key, f.Pointer, f.Resource)})
-		res.Properties = sarif.Properties{"pointer": f.Pointer}
-		if f.Resource != "" {
-			res.Properties["resource"] = f.Resource
+	// add appends the result of a finding, suppressed or not, and returns it with its
+	// fingerprint.
+	add := func(rule string, level finding.Level, msg, file string, start, end jsonpos.Pos, pointer, resource string) (*sarif.Result, string) {
+		res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(sarif.NewTextMessage(msg)).
+			WithRuleIndex(ruleIndex(rule))
+		art := s.artifact(file)
+		pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
+		if r := region(start, end); r != nil {
+			pl.WithRegion(r)
+		}
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
+		key := file
+		if art.URI != nil {
+			key = *art.URI
+		}
+		id := fp.next(rule, key, pointer, resource)
+		res.WithPartialFingerPrints(map[string]any{fingerprintKey: id})
+		res.Properties = sarif.Properties{"pointer": pointer}
+		if resource != "" {
+			res.Properties["resource"] = resource
 		}
 		run.Results = append(run.Results, res)
+		return res, id
+	}
+	for _, f := range rep.Findings {
+		add(f.Rule, f.Level, f.Message, f.File, f.Start, f.End, f.Pointer, f.Resource)
 	}
 	for _, f := range rep.Suppressed {
-		res, key := s.result(f.Rule, f.Level, f.Message, f.File, f.Start, f.End)
-		res.WithRuleIndex(ruleIndex(f.Rule))
-		id := fp.next(f.Rule, key, f.Pointer, "")
-		res.WithPartialFingerPrints(map[string]any{fingerprintKey: id})
-		res.Properties = sarif.Properties{"pointer": f.Pointer}
+		res, id := add(f.Rule, f.Level, f.Message, f.File, f.Start, f.End, f.Pointer, "")
 		// The library writes every suppression field, absent or not, and the schema accepts
 		// no null: so each one gets a real value. The guid derives from the fingerprint so
 		// that it is the same run after run.
-		sup := sarif.NewSuppression("external").WithStatus("accepted").
+		res.AddSuppression(sarif.NewSuppression("external").WithStatus("accepted").
 			WithGuid(uuid.NewSHA1(uuid.NameSpaceURL, []byte(toolURI+"#suppression/"+id)).String()).
 			WithJustifcation(cmp.Or(f.Reason, "no reason given")).
-			WithLocation(s.suppressionLocation(f.By))
-		res.AddSuppression(sup)
-		run.Results = append(run.Results, res)
+			WithLocation(s.suppressionLocation(f.By)))
 	}
 
 	inv := sarif.NewInvocation().WithExecutionSuccess(len(rep.Failures) == 0)
@@ -137,23 +148,6 @@ func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
-}
-
-// result builds a result without its rule index and fingerprint; it returns the artifact's
-// URI (or path) for the fingerprint.
-func (s SARIF) result(rule string, level finding.Level, msg, file string, start, end jsonpos.Pos) (*sarif.Result, string) {
-	res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(sarif.NewTextMessage(msg))
-	art := s.artifact(file)
-	pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
-	if r := region(start, end); r != nil {
-		pl.WithRegion(r)
-	}
-	res.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
-	key := file
-	if art.URI != nil {
-		key = *art.URI
-	}
-	return res, key
 }
 
 // artifact locates file: relative to %SRCROOT% when it is under the working directory, an
