@@ -106,6 +106,9 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	}
 	if t.Policy.Kind == jsonpos.Object || e.levels["schema"] != finding.Ignore {
 		for _, v := range e.policy.Validate(t.Policy) {
+			if unknownAt(t.Policy, v.Path) {
+				continue // a value known only at deploy time may be anything: no guess
+			}
 			loc := input.Location{File: t.PolicyFile, Span: input.SpanOf(t.Policy, v.Path, v.OnKey), Path: v.Path}
 			out = e.add(out, t, "schema", v.Message, loc, jsonpos.Pointer(v.Path))
 		}
@@ -196,7 +199,7 @@ func (e *Engine) add(out []finding.Finding, t *input.Target, rule, msg string, l
 		f.Docs = r.DocsURL
 	}
 	if t.ARN.Known {
-		f.Resource = t.ARN.Value
+		f.Resource = strings.ReplaceAll(t.ARN.Value, input.Unknown, "<unknown>")
 	}
 	if loc.File != nil {
 		f.File = loc.File.Name
@@ -207,6 +210,21 @@ func (e *Engine) add(out []finding.Finding, t *input.Target, rule, msg string, l
 		f.Sid = sidAt(t.Policy, loc.Path)
 	}
 	return append(out, f)
+}
+
+// unknownAt reports whether the element at path holds a part known only at deploy time.
+func unknownAt(root *jsonpos.Node, path []any) bool {
+	n, depth := root.Resolve(path)
+	if depth != len(path) {
+		return false
+	}
+	found := false
+	jsonpos.Walk(n, func(_ []any, x *jsonpos.Node) {
+		if x.Kind == jsonpos.String && strings.Contains(x.Text, input.Unknown) {
+			found = true
+		}
+	})
+	return found
 }
 
 // sidAt is the Sid of the statement a path is in.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
@@ -295,5 +296,32 @@ func TestManifestIgnore(t *testing.T) {
 	}
 	if len(rep.Suppressed) != 1 || rep.Suppressed[0].Rule != "parameter-tier" || !strings.HasSuffix(rep.Suppressed[0].By, "m.yaml:4") {
 		t.Errorf("suppressed = %+v", rep.Suppressed)
+	}
+}
+
+// TestUnknownValuesAreNotGuessed checks that a value known only at deploy time gets no schema
+// finding, and that findings show the unknown part of an ARN in words.
+func TestUnknownValuesAreNotGuessed(t *testing.T) {
+	e := newEngine(t, Config{})
+	res, err := newReader(t, input.Context{}).Read(jsonpos.NewFile("p.json", []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "`+input.Unknown+`", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}]}`)))
+	if err != nil || len(res.Targets) != 1 {
+		t.Fatal(err)
+	}
+	tg := res.Targets[0]
+	tg.ARN = input.Fact{Value: "arn:aws:ssm:" + input.Unknown + ":111122223333:parameter/x", Known: true}
+	found, err := e.Check(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		if f.Rule == "schema" {
+			t.Errorf("schema finding on an unknown value: %s", f.Message)
+		}
+		if strings.Contains(f.Resource, input.Unknown) || !strings.Contains(f.Resource, "<unknown>") {
+			t.Errorf("resource shown as %q", f.Resource)
+		}
+	}
+	if len(found) == 0 {
+		t.Fatal("no findings to inspect")
 	}
 }

@@ -136,8 +136,13 @@ wildcard(s) if contains(s, "*")
 
 wildcard(s) if contains(s, "?")
 
-# glob_match(pattern, s): IAM wildcard matching, * and ?, case-sensitive (for ARNs).
-glob_match(pattern, s) if glob.match(pattern, [], s)
+# glob_match(pattern, s): IAM wildcard matching, case-sensitive (for ARNs): * matches any run
+# of characters, slashes and dots included, and ? one character. OPA's glob syntax also gives
+# meaning to [ ] { } and \, which IAM does not: they are escaped first. The null delimiter list
+# keeps * from stopping at dots (an empty list would mean ".").
+glob_match(pattern, s) if glob.match(glob_escape(pattern), null, s)
+
+glob_escape(p) := strings.replace_n({"\\": "\\\\", "[": "\\[", "]": "\\]", "{": "\\{", "}": "\\}"}, p)
 
 # pinning_keys are the condition keys that pin a wildcard principal to accounts or an
 # organization.
