@@ -862,6 +862,22 @@ func TestNewClients(t *testing.T) {
 			t.Fatal("KMS did not use the endpoint flag")
 		}
 	})
+	t.Run("AWS_MAX_ATTEMPTS beats MaxAttempts", func(t *testing.T) {
+		isolateEnv(t)
+		f := awsfake.StartTest(t)
+		t.Setenv("AWS_MAX_ATTEMPTS", "2")
+		c, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", EndpointURL: f.URL(), Credentials: fakeCreds(), MaxAttempts: 5, MaxBackoff: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.FailInternal(awsfake.OpDescribeParameters, 5)
+		if _, err := apply.LookupParameter(ctx, c.SSM, c.KMS, "/app/db"); err == nil {
+			t.Fatal("the lookup succeeded through 5 injected errors")
+		}
+		if n := f.Count(awsfake.OpDescribeParameters); n != 2 {
+			t.Fatalf("%d attempts, want AWS_MAX_ATTEMPTS=2", n)
+		}
+	})
 	t.Run("no credentials", func(t *testing.T) {
 		isolateEnv(t)
 		f := awsfake.StartTest(t)

@@ -100,14 +100,7 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 		o.MaxBackoff = DefaultMaxBackoff
 	}
 
-	loadOpts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(so *retry.StandardOptions) {
-				so.MaxAttempts = o.MaxAttempts
-				so.MaxBackoff = o.MaxBackoff
-			})
-		}),
-	}
+	var loadOpts []func(*config.LoadOptions) error
 	if o.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
 	}
@@ -125,6 +118,14 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 	}
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, set AWS_REGION, or use a profile with a region")
+	}
+	// The retryer is set after loading, not with config.WithRetryer: given a retryer, the
+	// loader skips AWS_MAX_ATTEMPTS and max_attempts, which the clients apply on top of it.
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = o.MaxAttempts
+			so.MaxBackoff = o.MaxBackoff
+		})
 	}
 
 	ssmClient := ssm.NewFromConfig(cfg, func(so *ssm.Options) {
