@@ -213,6 +213,7 @@ func unknownRule(set *rules.Set, id string) string {
 
 func newCheck(env *Env) *cobra.Command {
 	var f checkFlags
+	var live liveFlags
 	cmd := &cobra.Command{
 		Use:   "check [flags] [PATH ...]",
 		Short: "Check policies, manifests, templates and plans (PATH: a file, a directory, or - for stdin)",
@@ -227,7 +228,11 @@ func newCheck(env *Env) *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{})
+			prepare, err := live.prepare(cmd, env)
+			if err != nil {
+				return err
+			}
+			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Prepare: prepare})
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
@@ -241,5 +246,6 @@ func newCheck(env *Env) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	live.register(cmd.Flags())
 	return cmd
 }

@@ -104,7 +104,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	if t.Policy == nil {
 		return out, nil
 	}
-	if t.Policy.Kind == jsonpos.Object || e.levels["schema"] != finding.Ignore {
+	if e.levels["schema"] != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
 		for _, v := range e.policy.Validate(t.Policy) {
 			if unknownAt(t.Policy, v.Path) {
 				continue // a value known only at deploy time may be anything: no guess

@@ -62,6 +62,23 @@ func (s *Schema) Validate(root *jsonpos.Node) []Violation {
 	for _, e := range res.Errors() {
 		all = append(all, rawError{path: toPath(root, e.Context()), err: e})
 	}
+	// A oneOf reports the errors of the alternative that came closest as well; at the
+	// combinator's own path those say only "not this alternative" ("must be \"*\"" for a
+	// principal object): they are dropped, and the combinator is explained instead.
+	combinators := map[string]bool{}
+	for _, r := range all {
+		if isCombinator(r.err.Type()) {
+			combinators[jsonpos.Pointer(r.path)] = true
+		}
+	}
+	kept := all[:0:0]
+	for _, r := range all {
+		if branchNoise(r, combinators) {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	all = kept
 	var out []Violation
 	seen := map[string]bool{}
 	add := func(v Violation) {
@@ -72,8 +89,8 @@ func (s *Schema) Validate(root *jsonpos.Node) []Violation {
 		}
 	}
 	for _, r := range all {
-		switch r.err.Type() {
-		case "number_one_of", "number_any_of", "number_all_of":
+		switch {
+		case isCombinator(r.err.Type()):
 			// A combinator failed. Where a more specific error explains it, that one is
 			// reported; otherwise say in words what the alternatives were.
 			if explained(r.path, all) {
@@ -87,6 +104,20 @@ func (s *Schema) Validate(root *jsonpos.Node) []Violation {
 	return out
 }
 
+func isCombinator(t string) bool {
+	return t == "number_one_of" || t == "number_any_of" || t == "number_all_of"
+}
+
+// branchNoise is an error about a value's type or constant at the very path of a failed
+// combinator: it comes from one of the alternatives.
+func branchNoise(r rawError, combinators map[string]bool) bool {
+	switch r.err.Type() {
+	case "invalid_type", "const", "enum":
+		return combinators[jsonpos.Pointer(r.path)]
+	}
+	return false
+}
+
 type rawError struct {
 	path []any
 	err  gojsonschema.ResultError
@@ -95,8 +126,7 @@ type rawError struct {
 // explained reports whether a narrower error at or below path says what is wrong.
 func explained(path []any, all []rawError) bool {
 	for _, o := range all {
-		switch o.err.Type() {
-		case "number_one_of", "number_any_of", "number_all_of":
+		if isCombinator(o.err.Type()) {
 			continue
 		}
 		if hasPrefix(o.path, path) {
@@ -425,6 +455,8 @@ func (s *Schema) combinator(root *jsonpos.Node, path []any) Violation {
 	switch {
 	case last == "Statement":
 		return Violation{Path: path, Message: fmt.Sprintf("Statement must be a statement object or a list of statements, not %s", describe(n))}
+	case (last == "Principal" || last == "NotPrincipal") && n != nil && n.Kind == jsonpos.Object:
+		return s.principalObject(path, n)
 	case last == "Principal" || last == "NotPrincipal":
 		return Violation{Path: path, Message: fmt.Sprintf("%s must be \"*\" or an object such as {\"AWS\": [\"111122223333\"]}, not %s", last, describe(n))}
 	case s.kind == "policy" && containsStep(path, "Condition"):
@@ -440,4 +472,41 @@ func containsStep(path []any, step string) bool {
 		}
 	}
 	return false
+}
+
+// principalObject says what is wrong with a principal written as an object.
+func (s *Schema) principalObject(path []any, n *jsonpos.Node) Violation {
+	if len(n.Members) == 0 {
+		return Violation{Path: path, Message: fmt.Sprintf("%s is an empty object: name principals, such as {\"AWS\": [\"111122223333\"]}", s.name(path))}
+	}
+	for _, m := range n.Members {
+		switch m.Key {
+		case "AWS", "Service", "Federated", "CanonicalUser":
+			if !quickStrings(m.Value) {
+				p := append(path[:len(path):len(path)], m.Key)
+				return Violation{Path: p, Message: fmt.Sprintf("%s must be a string or a non-empty list of strings, not %s%s", s.name(p), describe(m.Value), quoteHint(firstNumber(m.Value), gojsonschema.ErrorDetails{"expected": "string"}))}
+			}
+		default:
+			msg := fmt.Sprintf("unknown element %q in a principal", m.Key)
+			if sug := suggest(m.Key, elementNames["principal"]); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			} else {
+				msg += " (expected AWS, Service, Federated or CanonicalUser)"
+			}
+			return Violation{Path: append(path[:len(path):len(path)], m.Key), OnKey: true, Message: msg}
+		}
+	}
+	return Violation{Path: path, Message: fmt.Sprintf("%s must be \"*\" or an object such as {\"AWS\": [\"111122223333\"]}", s.name(path))}
+}
+
+// firstNumber is v, or its first number item, for the hint about unquoted account ids.
+func firstNumber(v *jsonpos.Node) *jsonpos.Node {
+	if v.Kind == jsonpos.Array {
+		for _, it := range v.Items {
+			if it.Kind == jsonpos.Number {
+				return it
+			}
+		}
+	}
+	return v
 }
