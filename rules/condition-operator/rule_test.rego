@@ -1,0 +1,71 @@
+package ssmpolicy.rules.condition_operator_test
+
+import data.ssmpolicy.rules.condition_operator as rule
+
+paths(r) := {f.path | some f in r}
+
+stmt(condition) := {"Effect": "Allow", "Principal": "*", "Action": "ssm:GetParameter", "Resource": "*", "Condition": condition}
+
+block := {"aws:PrincipalOrgID": "o-abc123"}
+
+cond(ops) := {op: block | some op in ops}
+
+message(op) := m if {
+	some f in rule.report with input as {"policy": {"Statement": [stmt({op: block})]}}
+	m := f.message
+}
+
+test_known_operators_pass if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(cond([
+		"StringEquals", "StringNotEqualsIgnoreCase", "StringLikeIfExists", "NumericLessThanEquals",
+		"DateGreaterThanIfExists", "Bool", "BoolIfExists", "BinaryEquals", "IpAddress",
+		"NotIpAddressIfExists", "ArnLike", "ArnNotEqualsIfExists", "Null",
+		"ForAnyValue:StringLike", "ForAllValues:StringEqualsIfExists", "ForAnyValue:ArnLike",
+	]))]}}
+}
+
+test_unknown_operators_fire_each if {
+	paths(rule.report) == {["Statement", 0, "Condition", op] | some op in ops} with input as {"policy": {"Statement": [stmt(cond(ops))]}}
+}
+
+ops := ["StringEqual", "stringequals", "NullIfExists", "ForAllValue:StringEquals", "forallvalues:StringEquals", "Matches", "StringEqualsIfexists"]
+
+test_single_statement_object if {
+	paths(rule.report) == {["Statement", "Condition", "StringEqual"]} with input as {"policy": {"Statement": stmt({"StringEqual": block})}}
+}
+
+test_misspelling_suggests_the_operator if {
+	contains(message("StringEqual"), `did you mean "StringEquals"?`)
+	contains(message("DateLessThenEquals"), `did you mean "DateLessThanEquals"?`)
+	contains(message("ForAnyValue:StringEqual"), `did you mean "ForAnyValue:StringEquals"?`)
+	contains(message("StringEqualIfExists"), `did you mean "StringEqualsIfExists"?`)
+}
+
+test_letter_case_gives_the_spelling if {
+	contains(message("stringequals"), `written "StringEquals"`)
+	contains(message("forallvalues:stringEqualsIfexists"), `written "ForAllValues:StringEqualsIfExists"`)
+}
+
+test_null_if_exists if {
+	contains(message("NullIfExists"), "Null has no IfExists form")
+}
+
+test_bad_set_prefix if {
+	contains(message("ForAllValue:StringEquals"), "ForAllValues: or ForAnyValue:")
+}
+
+test_nothing_close if {
+	contains(message("Matches"), "is not a condition operator: IAM knows")
+}
+
+test_unknown_operator_is_not_a_guess if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"\ue000": block})]}}
+}
+
+test_no_condition if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.remove(stmt({}), ["Condition"])]}}
+}
+
+test_operator_of_a_malformed_block_is_still_checked if {
+	paths(rule.report) == {["Statement", 0, "Condition", "StringEqual"]} with input as {"policy": {"Statement": [stmt({"StringEqual": "o-abc123"})]}}
+}

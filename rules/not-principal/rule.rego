@@ -1,0 +1,22 @@
+# METADATA
+# title: NotPrincipal with Allow
+# description: >-
+#   An Allow statement with NotPrincipal grants every principal in the world except the ones it
+#   lists. AWS advises against NotPrincipal with Allow; name the accounts in Principal instead.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+# custom:
+#   id: not-principal
+#   level: security-warning
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "IAM grammar"
+package ssmpolicy.rules.not_principal
+
+import data.ssmpolicy.lib
+
+report contains lib.finding(array.concat(st.path, ["NotPrincipal"]), msg) if {
+	some st in lib.statements
+	lib.allow(st)
+	"NotPrincipal" in object.keys(st.value)
+	msg := "NotPrincipal with Allow grants every principal except the ones listed, anonymous users included: name the accounts to share with in Principal instead"
+}

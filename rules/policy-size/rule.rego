@@ -1,0 +1,39 @@
+# METADATA
+# title: Policy is larger than 1024 bytes
+# description: >-
+#   PutResourcePolicy refuses a policy greater than 1024 bytes. The size is counted on the policy
+#   compacted to one line, as ssmpolicy apply sends it.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutResourcePolicy.html
+# custom:
+#   id: policy-size
+#   level: error
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "Size and text"
+package ssmpolicy.rules.policy_size
+
+import data.ssmpolicy.lib
+
+limit := 1024
+
+report contains lib.fact_finding("document", msg) if {
+	size := input.policy_size
+	size > limit
+	not unknown_parts
+	msg := sprintf("the policy is %d bytes compacted to one line, over the %d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead of many accounts", [size, limit])
+}
+
+# With parts known only at deploy time, the size is not known: report only when the known text
+# alone is over the limit. Each character is at least one byte, and json.marshal's HTML escapes
+# (\u003c, \u003e, \u0026) stand for one byte each.
+report contains lib.fact_finding("document", msg) if {
+	input.policy_size > limit
+	unknown_parts
+	text := json.marshal(input.policy)
+	escapes := count(indexof_n(text, `\u003c`)) + count(indexof_n(text, `\u003e`)) + count(indexof_n(text, `\u0026`))
+	known := count(replace(text, lib.unknown_marker, "")) - 5 * escapes
+	known > limit
+	msg := sprintf("the policy is at least %d bytes compacted to one line without its deploy-time values, over the %d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead of many accounts", [known, limit])
+}
+
+unknown_parts if contains(json.marshal(input.policy), lib.unknown_marker)

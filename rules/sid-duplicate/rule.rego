@@ -1,0 +1,37 @@
+# METADATA
+# title: Two statements share a Sid
+# description: >-
+#   Sids must be unique within a policy. IAM rejects a policy in which two statements carry the
+#   same Sid, and findings, suppressions and reviews that name a statement by its Sid become
+#   ambiguous.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+# custom:
+#   id: sid-duplicate
+#   level: error
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "IAM grammar"
+package ssmpolicy.rules.sid_duplicate
+
+import data.ssmpolicy.lib
+
+# sids lists [index, Sid] for the statements of a Statement list that have a known Sid.
+sids := [[st.path[1], sid] |
+	some st in lib.statements
+	count(st.path) == 2
+	sid := st.value.Sid
+	is_string(sid)
+	sid != ""
+	not lib.unknown(sid)
+]
+
+# first(sid) is the index of the first statement with that Sid.
+first(sid) := min({pair[0] | some pair in sids; pair[1] == sid})
+
+report contains lib.finding(["Statement", i, "Sid"], msg) if {
+	count(sids) > 1
+	some [i, sid] in sids
+	f := first(sid)
+	f < i
+	msg := sprintf("the Sid %q is already used by statement %d: Sids must be unique within a policy, rename this one", [sid, f])
+}

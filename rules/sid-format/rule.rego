@@ -1,0 +1,37 @@
+# METADATA
+# title: Sid has characters other than A-Z a-z 0-9
+# description: >-
+#   IAM accepts only ASCII letters and digits in a Sid. Hyphens, underscores, spaces and dots,
+#   which some other services tolerate, are refused.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+# custom:
+#   id: sid-format
+#   level: warning
+#   kinds: [parameter, opsitemgroup]
+#   source: SSM-FACTS.md, "IAM grammar"
+package ssmpolicy.rules.sid_format
+
+import data.ssmpolicy.lib
+
+report contains lib.finding(array.concat(st.path, ["Sid"]), msg) if {
+	some st in lib.statements
+	sid := st.value.Sid
+	is_string(sid)
+	# a deploy-time part could be anything, but the characters around it are known
+	known := replace(sid, lib.unknown_marker, "")
+	not regex.match(`^[A-Za-z0-9]*$`, known)
+	bad := concat("", sort({c | some c in regex.find_n(`[^A-Za-z0-9]`, known, -1)}))
+	msg := sprintf("the Sid %s has characters other than A-Z, a-z and 0-9 (%q): write it as %q", [lib.principal_shown(sid), bad, suggestion(sid)])
+}
+
+# suggestion drops the offending characters and capitalises the word after each one.
+suggestion(sid) := concat("", [w |
+	some i, word in regex.split(`[^A-Za-z0-9]+`, replace(sid, lib.unknown_marker, ""))
+	word != ""
+	w := capitalise(i, word)
+])
+
+capitalise(0, word) := word
+
+capitalise(i, word) := concat("", [upper(substring(word, 0, 1)), substring(word, 1, -1)]) if i > 0
