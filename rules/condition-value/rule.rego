@@ -62,29 +62,49 @@ shown(v) := json.marshal(v) if not is_string(v)
 
 valid("bool", v) if is_boolean(v)
 
-valid("bool", v) if lower(v) in {"true", "false"}
+valid("bool", v) if {
+	is_string(v)
+	lower(v) in {"true", "false"}
+}
 
 valid("numeric", v) if is_number(v)
 
-valid("numeric", v) if regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, v)
+valid("numeric", v) if {
+	is_string(v)
+	regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, v)
+}
 
 valid("date", v) if is_number(v)
 
-valid("date", v) if regex.match(`^[0-9]+$`, v)
+valid("date", v) if {
+	is_string(v)
+	regex.match(`^[0-9]+$`, v)
+}
 
 valid("date", v) if {
+	is_string(v)
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$`, v)
 	time.parse_ns("2006-01-02", substring(v, 0, 10))
 	time_ok(v)
 }
 
-valid("date", v) if regex.match(`^[0-9]{8}T[0-9]{6}Z$`, v)
+valid("date", v) if {
+	is_string(v)
+	regex.match(`^[0-9]{8}T[0-9]{6}Z$`, v)
+}
 
-valid("ip", v) if ipv4(v)
+valid("ip", v) if {
+	is_string(v)
+	ipv4(v)
+}
 
-valid("ip", v) if ipv6(v)
+valid("ip", v) if {
+	is_string(v)
+	ipv6(v)
+}
 
 valid("arn", v) if {
+	is_string(v)
 	parts := split(v, ":")
 	count(parts) >= 6
 	parts[0] == "arn"

@@ -18,6 +18,19 @@ import data.ssmpolicy.lib
 # allowed is the configured list; root ARNs in it stand for their accounts.
 allowed := {a | some x in input.config.accounts_allowed; a := allowed_account(x)}
 
+# The account that owns the resource is not a share with anyone else: principal-self reports it.
+owner := input.resource.account if lib.account_id(input.resource.account)
+
+outside(account) if {
+	not account in allowed
+	account != owner
+}
+
+outside(account) if {
+	not account in allowed
+	not owner
+}
+
 allowed_account(x) := a if {
 	a := lib.account_of(x)
 } else := x
@@ -29,7 +42,7 @@ report contains lib.finding(e.path, msg) if {
 	e.element == "Principal"
 	e.type == "AWS"
 	e.account != ""
-	not e.account in allowed
+	outside(e.account)
 	msg := sprintf("%s grants account %s, which is not in accounts.allowed of the configuration: remove it, or add it to the list if the share is intended", [principal_text(e.value, e.account), e.account])
 }
 
@@ -38,7 +51,7 @@ report contains lib.finding(a.path, msg) if {
 	some st in lib.statements
 	some a in lib.principal_pinned_accounts(st)
 	account := lib.principal_account(a.value)
-	not account in allowed
+	outside(account)
 	msg := sprintf("aws:PrincipalAccount pins the wildcard principal to account %s, which is not in accounts.allowed of the configuration: remove it, or add it to the list if the share is intended", [account])
 }
 

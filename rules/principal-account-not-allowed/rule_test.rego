@@ -83,3 +83,19 @@ test_condition_without_wildcard_principal_is_not_a_grant_list if {
 		"config": config,
 	}
 }
+
+test_the_owner_is_principal_self_business if {
+	paths(rule.report) == {["Statement", 0, "Principal", "AWS", 1]} with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": ["111122223333", "999988887777"]}})]},
+		"config": config,
+		"resource": {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "account": "111122223333", "partition": "aws", "type": "parameter"},
+	}
+}
+
+test_unknown_owner_account if {
+	count(rule.report) == 1 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "111122223333"}})]},
+		"config": config,
+		"resource": {"arn": "arn:aws:ssm:us-east-1:\ue000:parameter/x", "account": "\ue000", "partition": "aws", "type": "parameter"},
+	}
+}

@@ -22,12 +22,19 @@ report contains lib.finding(array.concat(st.path, ["Sid"]), msg) if {
 	known := replace(sid, lib.unknown_marker, "")
 	not regex.match(`^[A-Za-z0-9]*$`, known)
 	bad := concat("", sort({c | some c in regex.find_n(`[^A-Za-z0-9]`, known, -1)}))
-	msg := sprintf("the Sid %s has characters other than A-Z, a-z and 0-9 (%q): write it as %q", [lib.principal_shown(sid), bad, suggestion(sid)])
+	msg := sprintf("the Sid %s has characters other than A-Z, a-z and 0-9 (%q): %s", [lib.principal_shown(sid), bad, fix(suggestion(sid))])
 }
 
-# suggestion drops the offending characters and capitalises the word after each one.
-suggestion(sid) := concat("", [w |
-	some i, word in regex.split(`[^A-Za-z0-9]+`, replace(sid, lib.unknown_marker, ""))
+fix("") := "write it in letters and digits only"
+
+fix(s) := sprintf("write it as %q", [s]) if s != ""
+
+# suggestion drops the offending characters and capitalises the word after each one; none
+# for a Sid with a deploy-time part.
+suggestion(sid) := "" if {
+	lib.unknown(sid)
+} else := concat("", [w |
+	some i, word in regex.split(`[^A-Za-z0-9]+`, sid)
 	word != ""
 	w := capitalise(i, word)
 ])

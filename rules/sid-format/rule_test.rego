@@ -43,3 +43,8 @@ test_known_bad_character_next_to_unknown_part if {
 test_wrong_type_is_left_to_the_schema if {
 	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(12)]}}
 }
+
+test_sid_without_letters if {
+	some f in rule.report with input as {"policy": {"Statement": [stmt("---")]}}
+	contains(f.message, "letters and digits only")
+}
