@@ -145,7 +145,20 @@ ipv6(v) if {
 	regex.match(`^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(/[0-9]{1,3})?$`, v)
 	[address, prefix] := address_and_prefix(v)
 	prefix <= 128
+	ipv6_groups(address, split(address, ":"))
+}
+
+# An IPv4 address may end an IPv6 one (::ffff:192.0.2.1), standing for two groups.
+ipv6(v) if {
+	regex.match(`^[0-9A-Fa-f:]*:[0-9.]+(/[0-9]{1,3})?$`, v)
+	[address, prefix] := address_and_prefix(v)
+	prefix <= 128
 	groups := split(address, ":")
+	ipv4(groups[count(groups) - 1])
+	ipv6_groups(address, array.concat(array.slice(groups, 0, count(groups) - 1), ["0", "0"]))
+}
+
+ipv6_groups(address, groups) if {
 	every g in groups {
 		count(g) <= 4
 	}

@@ -58,6 +58,10 @@ test_ip if {
 	]) == {6, 7, 8, 9, 10, 11, 12}
 }
 
+test_ipv4_mapped_ipv6 if {
+	check("IpAddress", ["::ffff:192.0.2.1", "::ffff:192.0.2.1/128", "::ffff:300.0.2.1", "1:2:3:4:5:6:7:192.0.2.1"]) == {2, 3}
+}
+
 test_not_ip_address_if_exists if {
 	check("NotIpAddressIfExists", ["10.0.0.0/8", "10.0.0.0/8,"]) == {1}
 }
