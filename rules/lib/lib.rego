@@ -149,12 +149,18 @@ glob_escape(p) := strings.replace_n({"\\": "\\\\", "[": "\\[", "]": "\\]", "{": 
 pinning_keys := {"aws:principalorgid", "aws:principalaccount", "aws:principalorgpaths"}
 
 # pinned(st) holds when a StringEquals-family condition of the statement names the principal's
-# organization, organization path or account.
+# organization, organization path or account with values that pin something: a value made only
+# of wildcards (StringLike "*") pins nothing, while an organization path ending in /* does.
 pinned(st) if {
 	some op, block in st.value.Condition
 	pinning_operator(op)
-	some key, _ in block
+	some key, x in block
 	lower(key) in pinning_keys
+	vals := values(x, [])
+	count(vals) > 0
+	every v in vals {
+		not regex.match(`^[*?/]*$`, v.value)
+	}
 }
 
 pinning_operator(op) if {

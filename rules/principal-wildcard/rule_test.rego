@@ -53,3 +53,24 @@ test_not_pinned_by_other_condition if {
 test_service_star_is_not_this_rule if {
 	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"Service": "*"}})]}}
 }
+
+test_stringlike_star_pins_nothing if {
+	paths(rule.report) == {["Statement", 0, "Principal"]} with input as {"policy": {"Statement": [stmt({
+		"Principal": "*",
+		"Condition": {"StringLike": {"aws:PrincipalAccount": "*"}},
+	})]}}
+}
+
+test_stringlike_org_path_pins if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({
+		"Principal": "*",
+		"Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3/r-ab12/ou-ab12-11111111/*"]}},
+	})]}}
+}
+
+test_stringlike_slash_star_pins_nothing if {
+	paths(rule.report) == {["Statement", 0, "Principal"]} with input as {"policy": {"Statement": [stmt({
+		"Principal": "*",
+		"Condition": {"StringLike": {"aws:PrincipalOrgPaths": "*/*"}},
+	})]}}
+}
