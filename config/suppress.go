@@ -79,8 +79,7 @@ func (s *Suppressor) Suppress(f finding.Finding, dir string) (finding.Suppressed
 		if reason == "" {
 			reason = "files ignored: " + strings.Join(e.Files, ", ")
 		}
-		return finding.Suppressed{Rule: f.Rule, Level: f.Level, Message: f.Message, File: f.File, Start: f.Start,
-			End: f.End, Pointer: f.Pointer, Reason: reason, By: e.by}, true
+		return f.Suppress(reason, e.by), true
 	}
 	return finding.Suppressed{}, false
 }

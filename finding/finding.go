@@ -94,6 +94,12 @@ type Suppressed struct {
 	By      string      `json:"by"`
 }
 
+// Suppress records f as silenced by `by` (a file and line) for `reason`.
+func (f Finding) Suppress(reason, by string) Suppressed {
+	return Suppressed{Rule: f.Rule, Level: f.Level, Message: f.Message, File: f.File, Start: f.Start,
+		End: f.End, Pointer: f.Pointer, Reason: reason, By: by}
+}
+
 // Failure is an error that kept the tool from doing part of its job (exit code 2): an
 // unreadable path, a manifest naming a file that is not there, a failed AWS call.
 type Failure struct {

@@ -115,44 +115,10 @@ func contentStart(src []byte, n *Node) int {
 // the offset of a syntax error, are offsets into file, so findings point into the text the
 // user edits.
 func ParseEmbedded(file *File, n *Node) (*Parsed, error) {
-	m, ok := align(file.Src, contentStart(file.Src, n), n.Text, n.Raw, true)
-	if !ok {
-		// The text cannot be matched to its source (it should always match): fall back to
-		// pointing every position at the string as a whole.
-		m = stringMap{starts: make([]int, len(n.Text)), ends: make([]int, len(n.Text)), end: n.Span.End}
-		for k := range m.starts {
-			m.starts[k], m.ends[k] = n.Span.Start, n.Span.End
-		}
+	spans := SourceMap(file, n)
+	end := contentStart(file.Src, n) // an empty string: positions past the end land here
+	if len(spans) > 0 {
+		end = spans[len(spans)-1].End
 	}
-	toFile := func(s Span) Span {
-		out := Span{Start: m.end, End: m.end}
-		if s.Start < len(m.starts) {
-			out.Start = m.starts[s.Start]
-		}
-		if s.End > 0 && s.End <= len(m.ends) {
-			out.End = m.ends[s.End-1]
-		}
-		if out.End < out.Start {
-			out.End = out.Start
-		}
-		return out
-	}
-	parsed, err := ParseJSON([]byte(n.Text))
-	if err != nil {
-		if se, ok := err.(*SyntaxError); ok {
-			return nil, &SyntaxError{Offset: toFile(Span{se.Offset, se.Offset + 1}).Start, Msg: se.Msg}
-		}
-		return nil, err
-	}
-	Walk(parsed.Root, func(_ []any, node *Node) {
-		node.Span = toFile(node.Span)
-		for k := range node.Members {
-			node.Members[k].KeySpan = toFile(node.Members[k].KeySpan)
-		}
-	})
-	for k := range parsed.Duplicates {
-		parsed.Duplicates[k].First = toFile(parsed.Duplicates[k].First)
-		parsed.Duplicates[k].Again = toFile(parsed.Duplicates[k].Again)
-	}
-	return parsed, nil
+	return ParseMapped([]byte(n.Text), spans, end)
 }

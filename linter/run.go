@@ -307,15 +307,9 @@ func targetIgnore(t *input.Target, f finding.Finding) (finding.Suppressed, bool)
 			p := ig.Loc.File.Pos(ig.Loc.Span.Start)
 			by = fmt.Sprintf("%s:%d", ig.Loc.File.Name, p.Line)
 		}
-		return Suppress(f, "ignored for this resource where it is declared", by), true
+		return f.Suppress("ignored for this resource where it is declared", by), true
 	}
 	return finding.Suppressed{}, false
-}
-
-// Suppress records f as silenced by `by` for `reason`.
-func Suppress(f finding.Finding, reason, by string) finding.Suppressed {
-	return finding.Suppressed{Rule: f.Rule, Level: f.Level, Message: f.Message, File: f.File, Start: f.Start,
-		End: f.End, Pointer: f.Pointer, Reason: reason, By: by}
 }
 
 // expand turns the paths into the files to read, in a stable order, and reads standard input
