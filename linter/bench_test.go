@@ -87,3 +87,17 @@ func BenchmarkRule(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStartup is what every run pays before its first file: reading the embedded rules
+// and compiling them into one prepared query.
+func BenchmarkStartup(b *testing.B) {
+	for b.Loop() {
+		set, err := rules.Builtin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := New(context.Background(), set, Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
