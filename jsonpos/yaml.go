@@ -18,19 +18,27 @@ const maxYAMLNodes = 1 << 20
 // ParseYAML reads the first document of a YAML file. Spans are offsets into file.Src. JSON is
 // YAML, but JSON files should go through ParseJSON, which is exact about JSON's own rules.
 func ParseYAML(file *File) (*Parsed, error) {
+	return ParseYAMLRange(file, 0, len(file.Src))
+}
+
+// ParseYAMLRange reads the bytes [start, end) of file as a YAML document of its own; start must
+// be the start of a line. Spans are offsets into the whole file. A long manifest is read item by
+// item this way, so that memory does not grow with its length.
+func ParseYAMLRange(file *File, start, end int) (*Parsed, error) {
 	var doc yaml.Node
-	dec := yaml.NewDecoder(strings.NewReader(string(file.Src)))
+	dec := yaml.NewDecoder(strings.NewReader(string(file.Src[start:end])))
+	lineBase := file.Pos(start).Line - 1
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &SyntaxError{Offset: 0, Msg: "empty document"}
+			return nil, &SyntaxError{Offset: start, Msg: "empty document"}
 		}
-		return nil, yamlSyntaxError(file, err)
+		return nil, yamlSyntaxError(file, err, lineBase)
 	}
-	c := &yamlConverter{file: file, done: map[*yaml.Node]*Node{}}
+	c := &yamlConverter{file: file, done: map[*yaml.Node]*Node{}, lineBase: lineBase}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
-			return nil, &SyntaxError{Offset: 0, Msg: "empty document"}
+			return nil, &SyntaxError{Offset: start, Msg: "empty document"}
 		}
 		root = root.Content[0]
 	}
@@ -45,14 +53,14 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // yamlSyntaxError turns the YAML library's message into a position. The library gives a line
 // only; the column is the first character written on that line.
-func yamlSyntaxError(file *File, err error) error {
+func yamlSyntaxError(file *File, err error, lineBase int) error {
 	msg := err.Error()
 	m := yamlLine.FindStringSubmatch(msg)
 	if m == nil {
-		return &SyntaxError{Offset: 0, Msg: strings.TrimPrefix(msg, "yaml: ")}
+		return &SyntaxError{Offset: file.Offset(lineBase+1, 1), Msg: strings.TrimPrefix(msg, "yaml: ")}
 	}
 	line, _ := strconv.Atoi(m[1])
-	off := file.Offset(line, 1)
+	off := file.Offset(lineBase+line, 1)
 	for off < len(file.Src) && (file.Src[off] == ' ' || file.Src[off] == '\t') {
 		off++
 	}
@@ -64,10 +72,17 @@ type yamlConverter struct {
 	dups  []Duplicate
 	done  map[*yaml.Node]*Node
 	count int
+	// lineBase is the number of file lines before the text the YAML reader was given.
+	lineBase int
+}
+
+// offset turns the YAML reader's line and column into an offset in the file.
+func (c *yamlConverter) offset(n *yaml.Node) int {
+	return c.file.Offset(c.lineBase+n.Line, n.Column)
 }
 
 func (c *yamlConverter) errorf(n *yaml.Node, format string, args ...any) error {
-	return &SyntaxError{Offset: c.file.Offset(n.Line, n.Column), Msg: fmt.Sprintf(format, args...)}
+	return &SyntaxError{Offset: c.offset(n), Msg: fmt.Sprintf(format, args...)}
 }
 
 func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, error) {
@@ -93,7 +108,7 @@ func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, err
 	if c.count > maxYAMLNodes {
 		return nil, c.errorf(y, "document expands to more than %d nodes through aliases", maxYAMLNodes)
 	}
-	start := c.file.Offset(y.Line, y.Column)
+	start := c.offset(y)
 	n := &Node{Span: Span{Start: start, End: start}}
 	if !strings.HasPrefix(y.Tag, "!!") {
 		n.Tag = y.Tag

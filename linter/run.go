@@ -87,15 +87,15 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 		if stdin != nil && !send(job{path: StdinName, src: stdin}) {
 			return
 		}
-		for _, m := range manifests {
-			for i, t := range m.res.Targets {
-				// The worker owns the target from here: dropping the manifest's reference lets
-				// each policy tree go once it is checked, so memory does not grow with the
-				// number of policies a manifest names.
-				m.res.Targets[i] = nil
-				if !send(job{target: t}) {
-					return
-				}
+		for _, m := range sortedManifests(manifests) {
+			// Targets are read again here and go straight to the workers, one at a time, so
+			// that memory does not grow with the number of policies a manifest names.
+			_, err := opts.Reader.StreamManifest(m.file, func(t *input.Target) bool { return send(job{target: t}) })
+			if err != nil {
+				fail(finding.Failure{File: m.path, Message: err.Error()})
+			}
+			if ctx.Err() != nil {
+				return
 			}
 		}
 		for _, p := range files {
@@ -134,8 +134,11 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 	return rep
 }
 
+// manifest is what the first pass keeps of a manifest: the file, and the problems it has
+// outside its targets. Its targets are read again when they are checked.
 type manifest struct {
 	path string
+	file *jsonpos.File
 	res  input.Result
 }
 
@@ -148,8 +151,8 @@ func sortedManifests(m map[string]*manifest) []*manifest {
 	return out
 }
 
-// readManifests finds the manifests among files. Only files that mention "resources" are
-// parsed here; the rest are read again, once, by the workers.
+// readManifests finds the manifests among files, and the policy files they name. Only files
+// that mention "resources" are parsed here; the rest are read again, once, by the workers.
 func (e *Engine) readManifests(ctx context.Context, opts RunOptions, files []string, workers int, fail func(finding.Failure)) (map[string]*manifest, map[string]bool) {
 	var mu sync.Mutex
 	found := map[string]*manifest{}
@@ -166,17 +169,16 @@ func (e *Engine) readManifests(ctx context.Context, opts RunOptions, files []str
 					continue // the worker reports read errors when it reads the file again
 				}
 				f := jsonpos.NewFile(p, src)
-				parsed, _, err := input.Parse(f)
-				if err != nil || input.Detect(parsed.Root) != input.Manifest {
-					continue
-				}
-				res, err := opts.Reader.Read(f)
+				res, err := opts.Reader.StreamManifest(f, func(*input.Target) bool { return true })
 				if err != nil {
 					fail(finding.Failure{File: p, Message: err.Error()})
 					continue
 				}
+				if res.Kind != input.Manifest {
+					continue
+				}
 				mu.Lock()
-				found[p] = &manifest{path: p, res: res}
+				found[p] = &manifest{path: p, file: f, res: res}
 				for _, r := range res.Refs {
 					refs[absPath(r)] = true
 				}
