@@ -2,6 +2,7 @@ package linter
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -70,7 +71,7 @@ func BenchmarkRule(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := newEngine(b, Config{})
-	in := e.inputFor(benchTarget(b))
+	in := e.inputFor(ruleTarget(b))
 	c := ast.NewCompiler()
 	c.Compile(set.Modules)
 	for _, r := range set.Rules {
@@ -100,4 +101,41 @@ func BenchmarkStartup(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCheckClean is the whole check of a policy that passes, the common case.
+func BenchmarkCheckClean(b *testing.B) {
+	e := newEngine(b, Config{})
+	t := cleanTarget(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		found, err := e.Check(ctx, t)
+		if err != nil || len(found) != 0 {
+			b.Fatalf("%v %v", found, err)
+		}
+	}
+}
+
+// ruleTarget is the target BenchmarkRule evaluates: the clean policy, or with
+// SSMPOLICY_BENCH_FIRING=1 the one that makes many rules fire.
+func ruleTarget(b *testing.B) *input.Target {
+	if os.Getenv("SSMPOLICY_BENCH_FIRING") != "" {
+		return benchTarget(b)
+	}
+	return cleanTarget(b)
+}
+
+func cleanTarget(b *testing.B) *input.Target {
+	b.Helper()
+	r := newReader(b, input.Context{ARN: "arn:aws:ssm:us-east-1:111122223333:parameter/app/db/password", Tier: "Advanced", Type: "SecureString", KeyID: "alias/app"})
+	src, err := os.ReadFile("../examples/good/policies/db-password.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := r.Read(jsonpos.NewFile("p.json", src))
+	if err != nil || len(res.Targets) != 1 {
+		b.Fatal(err)
+	}
+	return res.Targets[0]
 }

@@ -12,9 +12,11 @@ import (
 // inputFor builds the rules' input document straight into OPA's value types, which spares
 // OPA converting Go maps by reflection on every evaluation.
 func (e *Engine) inputFor(t *input.Target) ast.Value {
+	policy := toAST(t.Policy)
 	doc := ast.NewObject(
-		ast.Item(ast.StringTerm("policy"), ast.NewTerm(toAST(t.Policy))),
+		ast.Item(ast.StringTerm("policy"), ast.NewTerm(policy)),
 		ast.Item(ast.StringTerm("config"), ast.NewTerm(e.config)),
+		ast.Item(ast.StringTerm("derived"), ast.NewTerm(derived(policy))),
 	)
 	if compact, err := t.CompactPolicy(); err == nil && compact != nil {
 		doc.Insert(ast.StringTerm("policy_size"), ast.IntNumberTerm(len(compact)))

@@ -9,6 +9,7 @@
 #                       id (the text after the type and its slash)
 #   input.parameter     what is known of the parameter: tier, type, key_id, key_manager
 #   input.config        accounts_allowed (a list, when configured)
+#   input.derived       lists computed by the engine, shared by many rules (see statements)
 # A string containing lib.unknown_marker has parts known only at deploy time: rules treat it
 # as "could be anything" and never report on a guess.
 package ssmpolicy.lib
@@ -20,14 +21,24 @@ unknown_marker := "\ue000"
 unknown(s) if contains(s, unknown_marker)
 
 # statements is the list of statements, each {"path": [...], "value": {...}}, for both forms
-# of Statement: one object or a list.
+# of Statement: one object or a list. The engine computes it (and the other shared lists) in Go
+# as input.derived; the Rego definitions below give the same lists when it is absent, as in
+# the rules' tests, and a Go test checks that the two agree.
+statements := input.derived.statements if input.derived
+
 statements := [st |
 	some i, s in input.policy.Statement
 	is_object(s)
 	st := {"path": ["Statement", i], "value": s}
-] if is_array(input.policy.Statement)
+] if {
+	not input.derived
+	is_array(input.policy.Statement)
+}
 
-statements := [{"path": ["Statement"], "value": input.policy.Statement}] if is_object(input.policy.Statement)
+statements := [{"path": ["Statement"], "value": input.policy.Statement}] if {
+	not input.derived
+	is_object(input.policy.Statement)
+}
 
 # values(x, path) lists the strings of an element written as a string or a list of strings,
 # each {"value": v, "path": p}.

@@ -16,16 +16,25 @@ principal_shown(s) := sprintf("%q", [replace(s, unknown_marker, "<unknown>")])
 #   partition: the partition of a principal ARN, or "",
 #   problem: what principal-format says about it, or "".
 principal_entries := [e |
-	some st in statements
-	allowed := principal_allow_flag(st)
-	some name in ["Principal", "NotPrincipal"]
-	some p in principals(st, name)
+	some p in principal_list
 	d := principal_describe(p.type, p.value)
 	e := {
-		"path": p.path, "element": name, "type": p.type, "value": p.value, "allow": allowed,
+		"path": p.path, "element": p.element, "type": p.type, "value": p.value, "allow": p.allow,
 		"kind": d.kind, "account": d.account, "partition": d.partition, "problem": d.problem,
 	}
 ]
+
+# principal_list is every principal of every statement, {path, element, type, value, allow},
+# before principal_describe looks at it: computed by the engine (input.derived), or here.
+principal_list := input.derived.principals if input.derived
+
+principal_list := [p |
+	some st in statements
+	allowed := principal_allow_flag(st)
+	some name in ["Principal", "NotPrincipal"]
+	some q in principals(st, name)
+	p := {"path": q.path, "element": name, "type": q.type, "value": q.value, "allow": allowed}
+] if not input.derived
 
 principal_allow_flag(st) := true if {
 	allow(st)

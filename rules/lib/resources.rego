@@ -12,20 +12,24 @@ package ssmpolicy.lib
 
 # action_values lists the Action values of every statement, each {"value", "lower", "path",
 # "allow"}: one pass over the statements, shared by the action rules.
+action_values := input.derived.action_values if input.derived
+
 action_values := [{"value": a.value, "lower": lower(a.value), "path": a.path, "allow": allow} |
 	some st in statements
 	allow := object.get(st.value, "Effect", null) == "Allow"
 	some a in element(st, "Action")
-]
+] if not input.derived
 
 # resource_values lists the Resource and NotResource values of every statement, each
 # {"value", "path", "name", "allow"}, shared by the resource rules.
+resource_values := input.derived.resource_values if input.derived
+
 resource_values := [{"value": r.value, "path": r.path, "name": name, "allow": allow} |
 	some st in statements
 	allow := object.get(st.value, "Effect", null) == "Allow"
 	some name in ["Resource", "NotResource"]
 	some r in element(st, name)
-]
+] if not input.derived
 
 # --- Actions -----------------------------------------------------------------------------
 
