@@ -168,7 +168,7 @@ func TestYAMLBillionLaughs(t *testing.T) {
 		b.WriteString("]\n")
 	}
 	_, err := ParseYAML(NewFile("bomb.yaml", []byte(b.String())))
-	if err == nil || !strings.Contains(err.Error(), "expands") {
+	if err == nil || !strings.Contains(err.Error(), "aliases expanded") {
 		t.Fatalf("got %v, want an expansion error", err)
 	}
 }

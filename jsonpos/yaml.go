@@ -11,8 +11,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxYAMLNodes bounds the nodes a YAML document may expand to through aliases, so that a
-// "billion laughs" document is an error rather than an exhausted machine.
+// maxYAMLNodes bounds the nodes one YAML document may hold once its aliases are expanded, so
+// that a "billion laughs" document is an error rather than an exhausted machine. A manifest is
+// read item by item, so the bound applies to each item, not to the whole list.
 const maxYAMLNodes = 1 << 20
 
 // ParseYAML reads the first document of a YAML file. Spans are offsets into file.Src. JSON is
@@ -98,7 +99,7 @@ func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, err
 		if n, ok := c.done[y.Alias]; ok {
 			c.count += size(n)
 			if c.count > maxYAMLNodes {
-				return nil, c.errorf(y, "document expands to more than %d nodes through aliases", maxYAMLNodes)
+				return nil, c.errorf(y, "document has more than %d nodes, aliases expanded: split it", maxYAMLNodes)
 			}
 			return n, nil
 		}
@@ -106,7 +107,7 @@ func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, err
 	}
 	c.count++
 	if c.count > maxYAMLNodes {
-		return nil, c.errorf(y, "document expands to more than %d nodes through aliases", maxYAMLNodes)
+		return nil, c.errorf(y, "document has more than %d nodes, aliases expanded: split it", maxYAMLNodes)
 	}
 	start := c.offset(y)
 	n := &Node{Span: Span{Start: start, End: start}}
