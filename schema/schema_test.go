@@ -99,3 +99,24 @@ func FuzzQuickValid(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkQuickValid is the grammar check of a valid policy on the quick path.
+func BenchmarkQuickValid(b *testing.B) {
+	root := mustParse(b, `{"Version": "2012-10-17", "Statement": [{`+goodStatement+`, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]}`)
+	for b.Loop() {
+		if !QuickValidPolicy(root) {
+			b.Fatal("not valid")
+		}
+	}
+}
+
+// BenchmarkValidate is the same check through gojsonschema.
+func BenchmarkValidate(b *testing.B) {
+	s := policySchema(b)
+	root := mustParse(b, `{"Version": "2012-10-17", "Statement": [{`+goodStatement+`, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]}`)
+	for b.Loop() {
+		if vs := s.Validate(root); len(vs) != 0 {
+			b.Fatal(vs)
+		}
+	}
+}
