@@ -96,27 +96,37 @@ func (s *Set) TestModules(dirs []string) (map[string]*ast.Module, error) {
 		mods[k] = v
 	}
 	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || !strings.HasSuffix(p, "_test.rego") {
-				return nil
-			}
-			src, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			m, err := ParseModule(p, string(src))
-			if err != nil {
-				return err
-			}
-			mods[p] = m
-			return nil
-		})
+		tests, err := ParseDir(dir, func(p string) bool { return strings.HasSuffix(p, "_test.rego") })
 		if err != nil {
 			return nil, fmt.Errorf("load tests %s: %w", dir, err)
 		}
+		for k, v := range tests {
+			mods[k] = v
+		}
 	}
 	return mods, nil
+}
+
+// ParseDir parses the .rego files under dir, recursively, that keep accepts.
+func ParseDir(dir string, keep func(path string) bool) (map[string]*ast.Module, error) {
+	mods := map[string]*ast.Module{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || !keep(p) {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		m, err := ParseModule(p, string(src))
+		if err != nil {
+			return FormatError(err)
+		}
+		mods[p] = m
+		return nil
+	})
+	return mods, err
 }

@@ -33,22 +33,7 @@ var catalogueIDs = map[string]string{
 // loadAll parses every .rego file under this folder, tests included.
 func loadAll(t *testing.T) map[string]*ast.Module {
 	t.Helper()
-	mods := map[string]*ast.Module{}
-	err := filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		m, err := ParseModule(p, string(src))
-		if err != nil {
-			return err
-		}
-		mods[p] = m
-		return nil
-	})
+	mods, err := ParseDir(".", func(string) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}
