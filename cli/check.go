@@ -223,7 +223,7 @@ func newCheck(env *Env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := f.build(cmd, env)
 			if err != nil {
-				return err
+				return f.failEarly(env, err)
 			}
 			if len(args) == 0 {
 				args = []string{"."}
@@ -248,4 +248,21 @@ func newCheck(env *Env) *cobra.Command {
 	f.register(cmd.Flags())
 	live.register(cmd.Flags())
 	return cmd
+}
+
+// failEarly reports an error that stopped the run before any file was read. In a machine
+// format it is also written as a report holding only that failure, so that a pipeline reading
+// the SARIF, JSON or JUnit file finds a valid document that says what went wrong.
+func (f *checkFlags) failEarly(env *Env, err error) error {
+	if f.output == "text" || !slices.Contains(report.Formats, f.output) {
+		return err
+	}
+	rep, rerr := report.New(f.output, report.Options{Version: Version, WorkDir: env.Dir})
+	if rerr != nil {
+		return err
+	}
+	r := &finding.Report{Failures: []finding.Failure{{Message: err.Error()}}}
+	r.Finish()
+	_ = rep.Publish(env.Stdout, r) // best effort: the error itself also goes to standard error
+	return err
 }
