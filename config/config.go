@@ -126,10 +126,12 @@ func Parse(path string, src []byte) (*Config, error) {
 		return nil, err
 	}
 	if vs := s.Validate(root); len(vs) > 0 {
-		sort.SliceStable(vs, func(i, j int) bool { return spanOf(root, vs[i]).Start < spanOf(root, vs[j]).Start })
+		sort.SliceStable(vs, func(i, j int) bool {
+			return root.SpanAt(vs[i].Path, vs[i].OnKey).Start < root.SpanAt(vs[j].Path, vs[j].OnKey).Start
+		})
 		var msgs []string
 		for _, v := range vs {
-			msgs = append(msgs, c.errorAt(spanOf(root, v), v.Message).Error())
+			msgs = append(msgs, c.errorAt(root.SpanAt(v.Path, v.OnKey), v.Message).Error())
 		}
 		return nil, &Errors{List: msgs}
 	}
@@ -172,19 +174,6 @@ func Parse(path string, src []byte) (*Config, error) {
 type Errors struct{ List []string }
 
 func (e *Errors) Error() string { return strings.Join(e.List, "\n") }
-
-func spanOf(root *jsonpos.Node, v schema.Violation) jsonpos.Span {
-	if v.OnKey && len(v.Path) > 0 {
-		parent, depth := root.Resolve(v.Path[:len(v.Path)-1])
-		if key, ok := v.Path[len(v.Path)-1].(string); ok && depth == len(v.Path)-1 {
-			if m, ok := parent.Member(key); ok {
-				return m.KeySpan
-			}
-		}
-	}
-	n, _ := root.Resolve(v.Path)
-	return n.Span
-}
 
 func (c *Config) errorAt(s jsonpos.Span, msg string) error {
 	p := c.src.Pos(s.Start)

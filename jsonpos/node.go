@@ -121,6 +121,22 @@ func (n *Node) Resolve(path []any) (*Node, int) {
 	return cur, len(path)
 }
 
+// SpanAt is the span of the element at path below n. With onKey, the span of the key that
+// names it (an unknown element is marked on its key). A path that does not exist lands on the
+// nearest element that does.
+func (n *Node) SpanAt(path []any, onKey bool) Span {
+	if onKey && len(path) > 0 {
+		parent, depth := n.Resolve(path[:len(path)-1])
+		if key, ok := path[len(path)-1].(string); ok && depth == len(path)-1 {
+			if m, ok := parent.Member(key); ok {
+				return m.KeySpan
+			}
+		}
+	}
+	found, _ := n.Resolve(path)
+	return found.Span
+}
+
 // Value converts the node into plain Go values: map[string]any, []any, string,
 // json.Number, bool and nil.
 func (n *Node) Value() any {

@@ -109,7 +109,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 			if unknownAt(t.Policy, v.Path) {
 				continue // a value known only at deploy time may be anything: no guess
 			}
-			loc := input.Location{File: t.PolicyFile, Span: input.SpanOf(t.Policy, v.Path, v.OnKey), Path: v.Path}
+			loc := input.Location{File: t.PolicyFile, Span: t.Policy.SpanAt(v.Path, v.OnKey), Path: v.Path}
 			out = e.add(out, t, "schema", v.Message, loc, jsonpos.Pointer(v.Path))
 		}
 	}
@@ -180,7 +180,7 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 	case "origin":
 		return t.Origin, jsonpos.Pointer(t.Origin.Path)
 	}
-	span := input.SpanOf(t.Policy, path, false)
+	span := t.Policy.SpanAt(path, false)
 	if len(path) == 0 {
 		// A finding on the policy as a whole says something is missing from it: mark where
 		// the policy opens rather than underlining all of it. ("document" marks it all.)
