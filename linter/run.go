@@ -110,10 +110,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 
 	// Problems a manifest has outside its targets.
 	for _, m := range sortedManifests(manifests) {
-		for _, p := range m.res.Problems {
-			kept, _ := e.Check(ctx, &input.Target{Problems: []input.Problem{p}})
-			e.collect(rep, &mu, nil, kept, opts)
-		}
+		e.fileProblems(ctx, m.res.Problems, rep, &mu, opts)
 	}
 
 	var wg sync.WaitGroup
@@ -236,10 +233,7 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.
 			return
 		}
 		targets = res.Targets
-		for _, p := range res.Problems {
-			kept, _ := e.Check(ctx, &input.Target{Problems: []input.Problem{p}})
-			e.collect(rep, mu, nil, kept, opts)
-		}
+		e.fileProblems(ctx, res.Problems, rep, mu, opts)
 	}
 	mu.Lock()
 	rep.Summary.Files += files
@@ -258,6 +252,17 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.
 		}
 		e.collect(rep, mu, t, found, opts)
 	}
+}
+
+// fileProblems reports the problems a file has outside any target (a manifest's own schema
+// violations and repeated keys): they carry no policy, so Check only places them and applies
+// levels, and the configuration's suppressions still apply.
+func (e *Engine) fileProblems(ctx context.Context, problems []input.Problem, rep *finding.Report, mu *sync.Mutex, opts RunOptions) {
+	if len(problems) == 0 {
+		return
+	}
+	kept, _ := e.Check(ctx, &input.Target{Problems: problems})
+	e.collect(rep, mu, nil, kept, opts)
 }
 
 func fileName(l input.Location) string {
