@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/ssmpolicy/ssmpolicy/apply"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
 )
 
@@ -47,27 +48,27 @@ func fakeCreds() aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(awsfake.AccessKeyID, awsfake.SecretAccessKey, "")
 }
 
-// env is one test's fake and clients, built by apply.NewClients the way the
+// env is one test's fake and clients, built by awsapi.NewClients the way the
 // CLI builds them, with short limits.
 type env struct {
 	fake *awsfake.Server
-	c    *apply.Clients
+	c    *awsapi.Clients
 	db   awsfake.Parameter // Advanced SecureString under the AWS managed key
 	web  awsfake.Parameter // Advanced SecureString under a customer key
 }
 
-func setup(t *testing.T, mutate ...func(*apply.Options)) *env {
+func setup(t *testing.T, mutate ...func(*awsapi.Options)) *env {
 	t.Helper()
 	isolateEnv(t)
 	f := awsfake.StartTest(t)
-	o := apply.Options{
+	o := awsapi.Options{
 		Region: "us-east-1", EndpointURL: f.URL(), Credentials: fakeCreds(),
 		Timeout: 3 * time.Second, MaxAttempts: 3, MaxBackoff: 2 * time.Millisecond,
 	}
 	for _, m := range mutate {
 		m(&o)
 	}
-	c, err := apply.NewClients(context.Background(), o)
+	c, err := awsapi.NewClients(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,25 +337,14 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-// TestPerCallTimeout: a response slower than Options.Timeout ends the call
-// with a TimeoutError, for reads and for writes.
+// TestPerCallTimeout: a response slower than the clients' time limit ends
+// the call, for reads and for writes, and a write says its outcome is unknown.
 func TestPerCallTimeout(t *testing.T) {
-	e := setup(t, func(o *apply.Options) { o.Timeout = 150 * time.Millisecond; o.MaxAttempts = 1 })
-
-	e.fake.Delay(awsfake.OpDescribeParameters, 3*time.Second, 1)
-	start := time.Now()
-	_, err := apply.LookupParameter(context.Background(), e.c.SSM, e.c.KMS, e.db.ARN)
-	var te *apply.TimeoutError
-	if !errors.As(err, &te) || te.Limit != 150*time.Millisecond || !strings.Contains(err.Error(), "SSM DescribeParameters: no answer within 150ms") {
-		t.Fatalf("lookup: %v, want a TimeoutError", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Fatalf("lookup took %s with a 150ms limit", d)
-	}
+	e := setup(t, func(o *awsapi.Options) { o.Timeout = 150 * time.Millisecond; o.MaxAttempts = 1 })
 
 	p := plan(t, e, apply.Item{ARN: e.db.ARN, Policy: []byte(policy(e.db.ARN, []string{"222233334444"}, "ssm:GetParameter"))})
 	e.fake.Delay(awsfake.OpPutResourcePolicy, 3*time.Second, 1)
-	start = time.Now()
+	start := time.Now()
 	res := execute(t, e, p)
 	if res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "SSM PutResourcePolicy: no answer within 150ms") ||
 		!strings.Contains(res[0].Error, "may or may not have been applied") {
@@ -406,107 +396,8 @@ func TestGetResourcePoliciesPagination(t *testing.T) {
 	}
 }
 
-// TestDescribeParametersPagination: the fake returns filtered pages that may
-// be empty; the parameter sorts last among 120, so it is on page 3.
-func TestDescribeParametersPagination(t *testing.T) {
-	e := setup(t)
-	for i := range 118 {
-		if _, err := e.fake.AddParameter(awsfake.Parameter{Name: fmt.Sprintf("/a/p%03d", i), Value: secretValue}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	last, err := e.fake.AddParameter(awsfake.Parameter{Name: "/zz/last", Tier: awsfake.TierAdvanced, Type: awsfake.TypeStringList})
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := apply.LookupParameter(context.Background(), e.c.SSM, e.c.KMS, last.ARN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !facts.Exists || facts.Tier != "Advanced" || facts.Type != "StringList" || facts.KeyManager != "" {
-		t.Fatalf("facts %+v", facts)
-	}
-	if n := e.fake.Count(awsfake.OpDescribeParameters); n != 3 {
-		t.Fatalf("%d DescribeParameters calls, want 3 pages", n)
-	}
-	if n := e.fake.Count(awsfake.OpDescribeKey); n != 0 {
-		t.Fatalf("DescribeKey called %d times for a StringList", n)
-	}
-}
 
-func TestLookupParameter(t *testing.T) {
-	e := setup(t)
-	custom, err := e.fake.AddKey(awsfake.Key{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byARN, err := e.fake.AddParameter(awsfake.Parameter{Name: "/app/byarn", Type: awsfake.TypeSecureString, Tier: awsfake.TierAdvanced, KeyID: custom.ARN, Value: secretValue})
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, err := e.fake.AddParameter(awsfake.Parameter{Name: "plain"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherAccount := "arn:aws:ssm:us-east-1:999999999999:parameter/app/db"
 
-	tests := []struct {
-		name    string
-		in      string
-		want    apply.Facts
-		wantErr string
-	}{
-		{"default key", e.db.ARN, apply.Facts{Name: "/app/db", ARN: e.db.ARN, Exists: true, Tier: "Advanced", Type: "SecureString",
-			KeyID: "alias/aws/ssm", KeyARN: "arn:aws:kms:us-east-1:111122223333:key/" + awsfake.AWSManagedSSMKeyID, KeyManager: "AWS"}, ""},
-		{"customer key by alias", e.web.ARN, apply.Facts{Name: "/app/web", ARN: e.web.ARN, Exists: true, Tier: "Advanced", Type: "SecureString",
-			KeyID: "alias/app-secrets", KeyARN: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", KeyManager: "CUSTOMER"}, ""},
-		{"customer key by ARN", byARN.ARN, apply.Facts{Name: "/app/byarn", ARN: byARN.ARN, Exists: true, Tier: "Advanced", Type: "SecureString",
-			KeyID: custom.ARN, KeyARN: custom.ARN, KeyManager: "CUSTOMER"}, ""},
-		{"by name", "/app/web", apply.Facts{Name: "/app/web", ARN: e.web.ARN, Exists: true, Tier: "Advanced", Type: "SecureString",
-			KeyID: "alias/app-secrets", KeyARN: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", KeyManager: "CUSTOMER"}, ""},
-		{"no slash", plain.ARN, apply.Facts{Name: "plain", ARN: plain.ARN, Exists: true, Tier: "Standard", Type: "String"}, ""},
-		{"missing", "arn:aws:ssm:us-east-1:111122223333:parameter/app/none", apply.Facts{Name: "/app/none", ARN: "arn:aws:ssm:us-east-1:111122223333:parameter/app/none"}, ""},
-		{"missing by name", "none", apply.Facts{Name: "none"}, ""},
-		{"other account", otherAccount, apply.Facts{}, "the credentials see " + e.db.ARN},
-		{"double slash", "arn:aws:ssm:us-east-1:111122223333:parameter//app/db", apply.Facts{}, "double slash"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := apply.LookupParameter(context.Background(), e.c.SSM, e.c.KMS, tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want %q", err, tt.wantErr)
-				}
-				assertNoSecrets(t, err.Error())
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Fatalf("facts\n got %+v\nwant %+v", got, tt.want)
-			}
-			b, _ := json.Marshal(got)
-			assertNoSecrets(t, string(b))
-		})
-	}
-}
-
-func TestLookupKeyErrors(t *testing.T) {
-	e := setup(t)
-	if _, err := e.fake.AddParameter(awsfake.Parameter{Name: "/app/lost", Type: awsfake.TypeSecureString, Tier: awsfake.TierAdvanced, KeyID: "alias/deleted", Value: secretValue}); err != nil {
-		t.Fatal(err)
-	}
-	facts, err := apply.LookupParameter(context.Background(), e.c.SSM, e.c.KMS, "/app/lost")
-	if err == nil || !strings.Contains(err.Error(), "describe key alias/deleted of parameter /app/lost") || !strings.Contains(err.Error(), "NotFoundException") {
-		t.Fatalf("error %v", err)
-	}
-	// The facts found before the KMS error still come back.
-	if !facts.Exists || facts.Type != "SecureString" || facts.KeyManager != "" {
-		t.Fatalf("facts %+v", facts)
-	}
-	assertNoSecrets(t, err.Error())
-}
 
 // TestChoosingTheExistingPolicy covers how an item finds the policy it
 // replaces, and the refusals when it cannot.
@@ -751,164 +642,16 @@ func TestCancellationBetweenItems(t *testing.T) {
 	}
 }
 
-func TestNewClients(t *testing.T) {
-	ctx := context.Background()
-	ping := func(t *testing.T, c *apply.Clients, f *awsfake.Server) {
-		t.Helper()
-		before := f.Count(awsfake.AnyOperation)
-		if _, err := apply.LookupParameter(ctx, c.SSM, c.KMS, "/app/db"); err != nil {
-			t.Fatal(err)
-		}
-		if f.Count(awsfake.AnyOperation) <= before {
-			t.Fatal("the call did not reach the fake")
-		}
-	}
 
-	t.Run("no region", func(t *testing.T) {
-		isolateEnv(t)
-		_, err := apply.NewClients(ctx, apply.Options{Credentials: fakeCreds()})
-		if err == nil || !strings.Contains(err.Error(), "no AWS region") {
-			t.Fatalf("error %v", err)
-		}
-	})
-	t.Run("bad endpoint", func(t *testing.T) {
-		isolateEnv(t)
-		for _, u := range []string{"localhost:4566", "ftp://x", "http://", "::"} {
-			if _, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", EndpointURL: u}); err == nil || !strings.Contains(err.Error(), "endpoint URL") {
-				t.Errorf("%q: error %v", u, err)
-			}
-		}
-	})
-	t.Run("unknown profile", func(t *testing.T) {
-		isolateEnv(t)
-		_, err := apply.NewClients(ctx, apply.Options{Profile: "nope", Region: "us-east-1"})
-		if err == nil || !strings.Contains(err.Error(), "load AWS configuration") {
-			t.Fatalf("error %v", err)
-		}
-	})
-	t.Run("profile from shared config", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		if _, err := f.AddParameter(awsfake.Parameter{Name: "/app/db", Value: secretValue}); err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		cfgFile := filepath.Join(dir, "config")
-		credFile := filepath.Join(dir, "credentials")
-		if err := os.WriteFile(cfgFile, []byte("[profile fake]\nregion = eu-west-1\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(credFile, []byte("[fake]\naws_access_key_id = "+awsfake.AccessKeyID+"\naws_secret_access_key = "+awsfake.SecretAccessKey+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		t.Setenv("AWS_CONFIG_FILE", cfgFile)
-		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credFile)
-		c, err := apply.NewClients(ctx, apply.Options{Profile: "fake", EndpointURL: f.URL(), MaxBackoff: time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.Region != "eu-west-1" {
-			t.Fatalf("region %q, want the profile's", c.Region)
-		}
-		ping(t, c, f)
-	})
-	t.Run("credentials from environment", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
-		t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
-		t.Setenv("AWS_REGION", "us-west-2")
-		c, err := apply.NewClients(ctx, apply.Options{EndpointURL: f.URL()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.Region != "us-west-2" {
-			t.Fatalf("region %q", c.Region)
-		}
-		ping(t, c, f)
-	})
-	t.Run("service endpoint variables", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		if _, err := f.AddParameter(awsfake.Parameter{Name: "/app/db", Type: awsfake.TypeSecureString, Value: secretValue}); err != nil {
-			t.Fatal(err)
-		}
-		t.Setenv("AWS_ENDPOINT_URL_SSM", f.URL())
-		t.Setenv("AWS_ENDPOINT_URL_KMS", f.URL())
-		c, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", Credentials: fakeCreds()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ping(t, c, f)
-		if f.Count(awsfake.OpDescribeKey) != 1 {
-			t.Fatal("KMS did not use AWS_ENDPOINT_URL_KMS")
-		}
-	})
-	t.Run("flag beats service endpoint variables", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		if _, err := f.AddParameter(awsfake.Parameter{Name: "/app/db", Type: awsfake.TypeSecureString, Value: secretValue}); err != nil {
-			t.Fatal(err)
-		}
-		// Port 1 on loopback: nothing listens there, so using it would fail.
-		t.Setenv("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:1")
-		t.Setenv("AWS_ENDPOINT_URL_KMS", "http://127.0.0.1:1")
-		c, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", EndpointURL: f.URL(), Credentials: fakeCreds(), MaxAttempts: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ping(t, c, f)
-		if f.Count(awsfake.OpDescribeKey) != 1 {
-			t.Fatal("KMS did not use the endpoint flag")
-		}
-	})
-	t.Run("AWS_MAX_ATTEMPTS beats MaxAttempts", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		t.Setenv("AWS_MAX_ATTEMPTS", "2")
-		c, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", EndpointURL: f.URL(), Credentials: fakeCreds(), MaxAttempts: 5, MaxBackoff: time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.FailInternal(awsfake.OpDescribeParameters, 5)
-		if _, err := apply.LookupParameter(ctx, c.SSM, c.KMS, "/app/db"); err == nil {
-			t.Fatal("the lookup succeeded through 5 injected errors")
-		}
-		if n := f.Count(awsfake.OpDescribeParameters); n != 2 {
-			t.Fatalf("%d attempts, want AWS_MAX_ATTEMPTS=2", n)
-		}
-	})
-	t.Run("no credentials", func(t *testing.T) {
-		isolateEnv(t)
-		f := awsfake.StartTest(t)
-		c, err := apply.NewClients(ctx, apply.Options{Region: "us-east-1", EndpointURL: f.URL(), Timeout: 5 * time.Second, MaxAttempts: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = apply.LookupParameter(ctx, c.SSM, c.KMS, "/app/db")
-		if err == nil {
-			t.Fatal("a call without credentials succeeded")
-		}
-		if f.Count(awsfake.AnyOperation) != 0 {
-			t.Fatal("an unsigned request was sent")
-		}
-	})
-}
-
-// TestSecretsNeverPrinted runs every path that produces output — plans,
-// results, lookups, errors, as text and JSON — and greps all of it for the
-// seeded secret values and the fake secret access key.
+// TestSecretsNeverPrinted runs every path of planning and executing that
+// produces output — plans, results, errors, as text and JSON — and greps all
+// of it for the seeded secret values and the fake secret access key. (The
+// lookups have their own in awsapi.)
 func TestSecretsNeverPrinted(t *testing.T) {
-	e := setup(t, func(o *apply.Options) { o.Timeout = 200 * time.Millisecond; o.MaxAttempts = 2 })
+	e := setup(t, func(o *awsapi.Options) { o.Timeout = 200 * time.Millisecond; o.MaxAttempts = 2 })
 	var out bytes.Buffer
 	ctx := context.Background()
 
-	for _, name := range []string{e.db.ARN, e.web.ARN, "/app/db", "/app/none", "arn:aws:ssm:us-east-1:999999999999:parameter/app/db"} {
-		facts, err := apply.LookupParameter(ctx, e.c.SSM, e.c.KMS, name)
-		fmt.Fprintf(&out, "%+v %v\n", facts, err)
-		b, _ := json.Marshal(facts)
-		out.Write(b)
-	}
 	seed, err := e.fake.AddPolicy(e.web.ARN, policy(e.web.ARN, []string{"222233334444"}, "ssm:GetParameter"))
 	if err != nil {
 		t.Fatal(err)
@@ -928,8 +671,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	out.WriteString(render(t, p, res))
 
 	e.fake.Delay(awsfake.AnyOperation, time.Second, 0)
-	_, err = apply.LookupParameter(ctx, e.c.SSM, e.c.KMS, e.db.ARN)
-	fmt.Fprintf(&out, "%v\n", err)
+	p, err = apply.MakePlan(ctx, e.c.SSM, items[:1])
+	fmt.Fprintf(&out, "%+v %v\n", p, err)
+	out.WriteString(render(t, p, nil))
 	e.fake.ClearFaults()
 	for _, c := range e.fake.Calls() {
 		fmt.Fprintf(&out, "%+v\n", c)

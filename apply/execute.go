@@ -2,19 +2,14 @@ package apply
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
-	"github.com/aws/smithy-go"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 )
 
 // maxWriteWait bounds a write that Execute lets finish after ctx is
-// cancelled, in case the client has no time limit of its own (see LimitSSM).
+// cancelled, in case the client has no time limit of its own (awsapi's
+// clients have one).
 const maxWriteWait = 2 * time.Minute
 
 // Result is what happened to one change.
@@ -47,7 +42,7 @@ func (r Result) Applied() bool { return r.Action == Create || r.Action == Update
 // Cancelling ctx stops between changes: a write already sent is allowed to
 // finish (so its outcome is known and reported), the rest are Skipped, and
 // ctx's error is returned with the results.
-func Execute(ctx context.Context, client SSM, plan *Plan) ([]Result, error) {
+func Execute(ctx context.Context, client awsapi.SSM, plan *Plan) ([]Result, error) {
 	results := make([]Result, len(plan.Changes))
 	var interrupted error
 	for i, ch := range plan.Changes {
@@ -84,75 +79,20 @@ func Execute(ctx context.Context, client SSM, plan *Plan) ([]Result, error) {
 // put sends one change. The call runs on a context detached from ctx's
 // cancellation, so that an interrupt cannot cut a write in half and leave
 // its outcome unknown.
-func put(ctx context.Context, client SSM, ch Change) (id, hash string, err error) {
+func put(ctx context.Context, client awsapi.SSM, ch Change) (id, hash string, err error) {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxWriteWait)
 	defer cancel()
-	in := &ssm.PutResourcePolicyInput{ResourceArn: aws.String(ch.ARN), Policy: aws.String(ch.policy)}
 	if ch.Action == Update {
-		in.PolicyId, in.PolicyHash = aws.String(ch.PolicyID), aws.String(ch.PolicyHash)
+		return awsapi.PutResourcePolicy(wctx, client, ch.ARN, ch.policy, ch.PolicyID, ch.PolicyHash)
 	}
-	out, err := client.PutResourcePolicy(wctx, in)
-	if err != nil {
-		return "", "", err
-	}
-	return aws.ToString(out.PolicyId), aws.ToString(out.PolicyHash), nil
+	return awsapi.PutResourcePolicy(wctx, client, ch.ARN, ch.policy, "", "")
 }
 
-// describeWriteError is describeError plus a warning where the write's
-// outcome is unknown.
+// describeWriteError is awsapi.Explain plus a warning where the write's outcome is unknown.
 func describeWriteError(err error) string {
-	msg := describeError(err)
-	var te *TimeoutError
-	if errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+	msg := awsapi.Explain(err)
+	if awsapi.IsTimeout(err) {
 		msg += "; the write may or may not have been applied: re-run to see the current state"
 	}
 	return msg
-}
-
-// describeError turns an SDK error into a short sentence for the user:
-// modeled SSM exceptions first (errors.As on the typed error), then any
-// other API error by code, then the error text. It uses codes and service
-// messages only, never request contents.
-func describeError(err error) string {
-	var (
-		conflict   *types.ResourcePolicyConflictException
-		notFound   *types.ResourcePolicyNotFoundException
-		limit      *types.ResourcePolicyLimitExceededException
-		invalid    *types.ResourcePolicyInvalidParameterException
-		malformed  *types.MalformedResourcePolicyDocumentException
-		noResource *types.ResourceNotFoundException
-		internal   *types.InternalServerError
-		timeout    *TimeoutError
-		apiErr     smithy.APIError
-	)
-	switch {
-	case errors.As(err, &conflict):
-		return "changed by another writer since it was read; re-run to see the new plan"
-	case errors.As(err, &notFound):
-		return "the policy it replaces was deleted by another writer since it was read; re-run to see the new plan"
-	case errors.As(err, &limit):
-		msg := "limit exceeded: " + limit.ErrorMessage()
-		if limit.Limit != 0 || limit.LimitType != nil {
-			msg += fmt.Sprintf(" (limit %d, %s)", limit.Limit, aws.ToString(limit.LimitType))
-		}
-		return msg
-	case errors.As(err, &invalid):
-		return fmt.Sprintf("AWS rejected parameter(s) %s: %s", strings.Join(invalid.ParameterNames, ", "), invalid.ErrorMessage())
-	case errors.As(err, &malformed):
-		// SSM also uses this exception for too many Put/Delete calls.
-		return "AWS rejected the policy document (or too many policy writes at once): " + malformed.ErrorMessage()
-	case errors.As(err, &noResource):
-		return "no such resource in this account and region: " + noResource.ErrorMessage()
-	case errors.As(err, &internal):
-		return "SSM internal error, still failing after retries: " + internal.ErrorMessage()
-	case errors.As(err, &timeout):
-		return timeout.Error()
-	case errors.Is(err, context.Canceled):
-		return "interrupted"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer before the deadline"
-	case errors.As(err, &apiErr):
-		return apiErr.ErrorCode() + ": " + apiErr.ErrorMessage()
-	}
-	return err.Error()
 }

@@ -8,8 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 )
 
 // Item is one policy to apply.
@@ -96,7 +95,7 @@ type existingPolicy struct {
 // A resource whose policies cannot be read becomes a Failed change and the
 // other items are still planned. If ctx is cancelled, the items not yet
 // planned are Skipped and ctx's error is returned with the partial plan.
-func MakePlan(ctx context.Context, client SSM, items []Item) (*Plan, error) {
+func MakePlan(ctx context.Context, client awsapi.SSM, items []Item) (*Plan, error) {
 	plan := &Plan{Changes: make([]Change, len(items))}
 	docs := make([]document, len(items))
 	for i, it := range items {
@@ -135,7 +134,7 @@ func MakePlan(ctx context.Context, client SSM, items []Item) (*Plan, error) {
 				skipPending(plan, "not planned: interrupted")
 				return plan, ctx.Err()
 			}
-			ch.Action, ch.Reason = Failed, "read the current policies: "+describeError(err)
+			ch.Action, ch.Reason = Failed, "read the current policies: "+awsapi.Explain(err)
 			continue
 		}
 		decide(ch, docs[i], items[i].PolicyID, existing)
@@ -152,32 +151,18 @@ func skipPending(plan *Plan, reason string) {
 	}
 }
 
-// readPolicies returns every policy on the resource, following NextToken.
-func readPolicies(ctx context.Context, client SSM, arn string) ([]existingPolicy, error) {
-	in := &ssm.GetResourcePoliciesInput{ResourceArn: aws.String(arn), MaxResults: aws.Int32(50)}
-	var out []existingPolicy
-	for page := 0; ; page++ {
-		if page == maxPages {
-			return nil, fmt.Errorf("more than %d pages of policies", maxPages)
-		}
-		resp, err := client.GetResourcePolicies(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range resp.Policies {
-			e := existingPolicy{id: aws.ToString(p.PolicyId), hash: aws.ToString(p.PolicyHash)}
-			e.doc, e.parseErr = parseDocument([]byte(aws.ToString(p.Policy)))
-			out = append(out, e)
-		}
-		next := aws.ToString(resp.NextToken)
-		if next == "" {
-			return out, nil
-		}
-		if next == aws.ToString(in.NextToken) {
-			return nil, fmt.Errorf("the service repeated a NextToken")
-		}
-		in.NextToken = resp.NextToken
+// readPolicies returns every policy on the resource, parsed.
+func readPolicies(ctx context.Context, client awsapi.SSM, arn string) ([]existingPolicy, error) {
+	policies, err := awsapi.ResourcePolicies(ctx, client, arn)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]existingPolicy, len(policies))
+	for i, p := range policies {
+		out[i] = existingPolicy{id: p.ID, hash: p.Hash}
+		out[i].doc, out[i].parseErr = parseDocument([]byte(p.Document))
+	}
+	return out, nil
 }
 
 // decide fills in the action of one change from the policies on its resource.

@@ -2,7 +2,6 @@ package apply
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -134,37 +133,6 @@ func TestSids(t *testing.T) {
 	for _, tt := range tests {
 		if got := mustDoc(t, tt.doc).sids(); !slices.Equal(got, tt.want) {
 			t.Errorf("sids(%s) = %v, want %v", tt.doc, got, tt.want)
-		}
-	}
-}
-
-func TestParameterName(t *testing.T) {
-	tests := []struct {
-		in, want string
-		wantErr  string
-	}{
-		{in: "arn:aws:ssm:us-east-1:111122223333:parameter/app/db", want: "/app/db"},
-		{in: "arn:aws:ssm:us-east-1:111122223333:parameter/x", want: "x"},
-		{in: "arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/a/b/c", want: "/a/b/c"},
-		{in: "/app/db", want: "/app/db"},
-		{in: "x", want: "x"},
-		{in: "", wantErr: "empty"},
-		{in: "arn:aws:ssm:us-east-1:111122223333:parameter//app/db", wantErr: "double slash"},
-		{in: "arn:aws:ssm:us-east-1:111122223333:parameter/", wantErr: "names no parameter"},
-		{in: "arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default", wantErr: "not a parameter ARN"},
-		{in: "arn:aws:kms:us-east-1:111122223333:key/x", wantErr: "not an SSM ARN"},
-		{in: "arn:aws:ssm", wantErr: "not an SSM ARN"},
-	}
-	for _, tt := range tests {
-		got, err := ParameterName(tt.in)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("ParameterName(%q) error %v, want %q", tt.in, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("ParameterName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssmpolicy/ssmpolicy/apply"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/linter"
@@ -132,7 +133,7 @@ type applyRun struct {
 	af      applyFlags
 	rep     *finding.Report
 	targets []*applied
-	clients *apply.Clients
+	clients *awsapi.Clients
 
 	plan        *apply.Plan
 	results     []apply.Result
@@ -266,7 +267,7 @@ func (a *applyRun) decide() {
 		case t.Policy == nil:
 			x.refusal = "the policy could not be read (it does not parse, or is known only at deploy time)"
 		default:
-			if err := checkRegion(t.ARN.Value, a.clients.Region); err != nil {
+			if err := a.clients.CheckRegion(t.ARN.Value); err != nil {
 				x.refusal = err.Error()
 			}
 		}

@@ -2,25 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/ssmpolicy/ssmpolicy/apply"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/input"
 )
 
@@ -49,15 +37,14 @@ func (l *liveFlags) register(fs *pflag.FlagSet) {
 
 // clients builds the SSM and KMS clients the flags describe, from the standard SDK chain.
 // Building them makes no call: credentials are resolved on the first request.
-func (l *liveFlags) clients(ctx context.Context, env *Env) (*apply.Clients, error) {
-	c, err := apply.NewClients(ctx, apply.Options{Profile: l.profile, Region: l.region, EndpointURL: l.endpointURL})
+func (l *liveFlags) clients(ctx context.Context, env *Env) (*awsapi.Clients, error) {
+	o := awsapi.Options{Profile: l.profile, Region: l.region, EndpointURL: l.endpointURL}
+	if l.debug {
+		o.Trace = env.Stderr
+	}
+	c, err := awsapi.NewClients(ctx, o)
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: fmt.Errorf("AWS: %w", err)}
-	}
-	if l.debug {
-		tr := &tracer{w: env.Stderr}
-		c.SSM = tracedSSM{c: c.SSM, t: tr}
-		c.KMS = tracedKMS{c: c.KMS, t: tr}
 	}
 	return c, nil
 }
@@ -79,13 +66,12 @@ func (l *liveFlags) prepare(cmd *cobra.Command, env *Env) (func(context.Context,
 // liveLookup fills targets' facts from AWS. One lookup per parameter ARN and one DescribeKey
 // per key within a run, however many targets name them and however many workers ask at once.
 type liveLookup struct {
-	c      *apply.Clients
-	params flight[apply.Facts]
-	keys   flight[string] // key as written -> key ARN ("" when KMS has no such key)
+	c      *awsapi.Clients
+	lookup *awsapi.Lookup
 }
 
-func newLiveLookup(c *apply.Clients) *liveLookup {
-	return &liveLookup{c: c}
+func newLiveLookup(c *awsapi.Clients) *liveLookup {
+	return &liveLookup{c: c, lookup: awsapi.NewLookup(c)}
 }
 
 // prepare is linter.RunOptions.Prepare: for a target whose ARN is a parameter ARN with no
@@ -98,14 +84,12 @@ func (l *liveLookup) prepare(ctx context.Context, t *input.Target) error {
 	if !ok {
 		return nil
 	}
-	if err := checkRegion(arn, l.c.Region); err != nil {
+	if err := l.c.CheckRegion(arn); err != nil {
 		return fmt.Errorf("%s: --live: %w", targetName(t), err)
 	}
-	facts, err := l.params.do(arn, func() (apply.Facts, error) {
-		return apply.LookupParameter(ctx, l.c.SSM, l.c.KMS, arn)
-	})
+	facts, err := l.lookup.Parameter(ctx, arn)
 	if err != nil {
-		return fmt.Errorf("%s: --live lookup: %s", targetName(t), describeAWSError(err))
+		return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
 	}
 	if !facts.Exists {
 		t.Problems = append(t.Problems, input.Problem{
@@ -138,7 +122,7 @@ func (l *liveLookup) prepare(ctx context.Context, t *input.Target) error {
 	if facts.Type == "SecureString" && t.KeyID.Known && t.KeyID.Value != "" {
 		same, err := l.sameKey(ctx, t.KeyID.Value, facts)
 		if err != nil {
-			return fmt.Errorf("%s: --live lookup: %s", targetName(t), describeAWSError(err))
+			return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
 		}
 		if !same {
 			mismatch(t.KeyID, "key", "--key-id", facts.KeyID)
@@ -162,23 +146,11 @@ func (l *liveLookup) prepare(ctx context.Context, t *input.Target) error {
 // sameKey reports whether key, as the input wrote it, names the key SSM recorded for the
 // parameter. The same key has four spellings (key id, key ARN, alias name, alias ARN), so
 // text that differs is resolved with DescribeKey before it is called a mismatch.
-func (l *liveLookup) sameKey(ctx context.Context, key string, facts apply.Facts) (bool, error) {
+func (l *liveLookup) sameKey(ctx context.Context, key string, facts awsapi.Facts) (bool, error) {
 	if key == facts.KeyID || (facts.KeyARN != "" && key == facts.KeyARN) {
 		return true, nil
 	}
-	arn, err := l.keys.do(key, func() (string, error) {
-		out, err := l.c.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &key})
-		var nf *kmstypes.NotFoundException
-		switch {
-		case errors.As(err, &nf):
-			return "", nil // no such key: certainly not the parameter's
-		case err != nil:
-			return "", fmt.Errorf("describe key %s: %w", key, err)
-		case out.KeyMetadata == nil || out.KeyMetadata.Arn == nil:
-			return "", nil
-		}
-		return *out.KeyMetadata.Arn, nil
-	})
+	arn, err := l.lookup.KeyARN(ctx, key)
 	if err != nil {
 		return false, err
 	}
@@ -202,29 +174,10 @@ func parameterARN(t *input.Target) (string, bool) {
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ssm" || !strings.HasPrefix(parts[5], "parameter/") {
 		return "", false
 	}
-	if _, err := apply.ParameterName(arn); err != nil {
+	if _, err := awsapi.ParameterName(arn); err != nil {
 		return "", false
 	}
 	return arn, true
-}
-
-// arnRegion is the region field of an ARN ("" when it has none).
-func arnRegion(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
-		return ""
-	}
-	return parts[3]
-}
-
-// checkRegion refuses an ARN of another region than the clients': SSM answers for its own
-// region only, so a lookup there would wrongly say the parameter does not exist, and a write
-// would fail.
-func checkRegion(arn, clientRegion string) error {
-	if r := arnRegion(arn); r != "" && r != clientRegion {
-		return fmt.Errorf("the ARN is in region %s but the AWS clients use %s: pass --region %s (one run per region)", r, clientRegion, r)
-	}
-	return nil
 }
 
 // factLoc is where a finding about fact goes: where the input wrote it, else where the
@@ -280,171 +233,4 @@ func shown(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return s
-}
-
-// describeAWSError shortens an SDK error to the operation and the service's code and message;
-// the SDK's own text repeats request ids and retry counts. It never holds credentials: the SDK
-// does not put them in errors.
-func describeAWSError(err error) string {
-	var te *apply.TimeoutError
-	if errors.As(err, &te) {
-		return te.Error()
-	}
-	var oe *smithy.OperationError
-	var ae smithy.APIError
-	if errors.As(err, &oe) && errors.As(err, &ae) {
-		// Keep the context the apply package added ("describe parameter /x"), else name the
-		// operation.
-		prefix, _, _ := strings.Cut(err.Error(), "operation error")
-		prefix = strings.TrimSuffix(strings.TrimSpace(prefix), ":")
-		if prefix == "" {
-			prefix = oe.ServiceID + " " + oe.OperationName
-		}
-		return fmt.Sprintf("%s: %s: %s", prefix, ae.ErrorCode(), ae.ErrorMessage())
-	}
-	return err.Error()
-}
-
-// flight runs one function per key and shares its result with every caller, concurrent ones
-// included; results, errors too, are kept for the rest of the run.
-type flight[T any] struct {
-	mu sync.Mutex
-	m  map[string]*flightCall[T]
-}
-
-type flightCall[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
-}
-
-func (f *flight[T]) do(key string, fn func() (T, error)) (T, error) {
-	f.mu.Lock()
-	if f.m == nil {
-		f.m = map[string]*flightCall[T]{}
-	}
-	if c, ok := f.m[key]; ok {
-		f.mu.Unlock()
-		<-c.done
-		return c.val, c.err
-	}
-	c := &flightCall[T]{done: make(chan struct{})}
-	f.m[key] = c
-	f.mu.Unlock()
-	defer close(c.done)
-	c.val, c.err = fn()
-	return c.val, c.err
-}
-
-// tracer prints one line per HTTP attempt and one per operation for --debug: service,
-// operation, status, duration. Nothing else of the request or response is printed, so no
-// header, body, credential or parameter value can leak through it.
-type tracer struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (t *tracer) printf(format string, args ...any) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	fmt.Fprintf(t.w, "aws: "+format+"\n", args...)
-}
-
-type attemptsKey struct{}
-
-// trace runs one operation and traces it; attempts are counted by the HTTP client wrapper.
-func trace[T any](ctx context.Context, t *tracer, service, op string, call func(context.Context) (T, error)) (T, error) {
-	var attempts atomic.Int32
-	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
-	start := time.Now()
-	out, err := call(ctx)
-	status := "ok"
-	if err != nil {
-		var ae smithy.APIError
-		switch {
-		case errors.As(err, &ae):
-			status = "failed: " + ae.ErrorCode()
-		case errors.Is(err, context.Canceled):
-			status = "failed: interrupted"
-		default:
-			var te *apply.TimeoutError
-			if errors.As(err, &te) {
-				status = "failed: timeout"
-			} else {
-				status = "failed"
-			}
-		}
-	}
-	n, unit := attempts.Load(), "attempts"
-	if n == 1 {
-		unit = "attempt"
-	}
-	t.printf("%s %s %s in %s (%d %s)", service, op, status, time.Since(start).Round(time.Millisecond), n, unit)
-	return out, err
-}
-
-// tracedHTTP wraps the SDK's HTTP client to trace each attempt, retries included.
-type tracedHTTP struct {
-	next interface {
-		Do(*http.Request) (*http.Response, error)
-	}
-	t *tracer
-}
-
-func (h tracedHTTP) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
-		n.Add(1)
-	}
-	start := time.Now()
-	resp, err := h.next.Do(req)
-	svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
-	if err != nil {
-		h.t.printf("  %s %s attempt: no response in %s", svc, op, time.Since(start).Round(time.Millisecond))
-		return resp, err
-	}
-	h.t.printf("  %s %s attempt: HTTP %d in %s", svc, op, resp.StatusCode, time.Since(start).Round(time.Millisecond))
-	return resp, err
-}
-
-type tracedSSM struct {
-	c apply.SSM
-	t *tracer
-}
-
-// opts adds the attempt tracer to the caller's options, without writing into the caller's
-// slice.
-func (s tracedSSM) opts(optFns []func(*ssm.Options)) []func(*ssm.Options) {
-	return append(slices.Clip(optFns), func(o *ssm.Options) { o.HTTPClient = tracedHTTP{next: o.HTTPClient, t: s.t} })
-}
-
-func (s tracedSSM) GetResourcePolicies(ctx context.Context, in *ssm.GetResourcePoliciesInput, optFns ...func(*ssm.Options)) (*ssm.GetResourcePoliciesOutput, error) {
-	return trace(ctx, s.t, "SSM", "GetResourcePolicies", func(ctx context.Context) (*ssm.GetResourcePoliciesOutput, error) {
-		return s.c.GetResourcePolicies(ctx, in, s.opts(optFns)...)
-	})
-}
-
-func (s tracedSSM) PutResourcePolicy(ctx context.Context, in *ssm.PutResourcePolicyInput, optFns ...func(*ssm.Options)) (*ssm.PutResourcePolicyOutput, error) {
-	return trace(ctx, s.t, "SSM", "PutResourcePolicy", func(ctx context.Context) (*ssm.PutResourcePolicyOutput, error) {
-		return s.c.PutResourcePolicy(ctx, in, s.opts(optFns)...)
-	})
-}
-
-func (s tracedSSM) DescribeParameters(ctx context.Context, in *ssm.DescribeParametersInput, optFns ...func(*ssm.Options)) (*ssm.DescribeParametersOutput, error) {
-	return trace(ctx, s.t, "SSM", "DescribeParameters", func(ctx context.Context) (*ssm.DescribeParametersOutput, error) {
-		return s.c.DescribeParameters(ctx, in, s.opts(optFns)...)
-	})
-}
-
-type tracedKMS struct {
-	c apply.KMS
-	t *tracer
-}
-
-func (k tracedKMS) DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, optFns ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
-	return trace(ctx, k.t, "KMS", "DescribeKey", func(ctx context.Context) (*kms.DescribeKeyOutput, error) {
-		return k.c.DescribeKey(ctx, in, append(slices.Clip(optFns), func(o *kms.Options) {
-			o.HTTPClient = tracedHTTP{next: o.HTTPClient, t: k.t}
-		})...)
-	})
 }
