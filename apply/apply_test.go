@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/ssmpolicy/ssmpolicy/apply"
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
@@ -44,10 +41,6 @@ func isolateEnv(t *testing.T) {
 	}
 }
 
-func fakeCreds() aws.CredentialsProvider {
-	return credentials.NewStaticCredentialsProvider(awsfake.AccessKeyID, awsfake.SecretAccessKey, "")
-}
-
 // env is one test's fake and clients, built by awsapi.NewClients the way the
 // CLI builds them, with short limits.
 type env struct {
@@ -60,9 +53,12 @@ type env struct {
 func setup(t *testing.T, mutate ...func(*awsapi.Options)) *env {
 	t.Helper()
 	isolateEnv(t)
+	// The fake's credentials, from the environment as users give them.
+	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
 	f := awsfake.StartTest(t)
 	o := awsapi.Options{
-		Region: "us-east-1", EndpointURL: f.URL(), Credentials: fakeCreds(),
+		Region: "us-east-1", EndpointURL: f.URL(),
 		Timeout: 3 * time.Second, MaxAttempts: 3, MaxBackoff: 2 * time.Millisecond,
 	}
 	for _, m := range mutate {

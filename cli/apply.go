@@ -111,13 +111,11 @@ func runApply(cmd *cobra.Command, env *Env, args []string, f *checkFlags, live *
 				}
 			}
 			mu.Lock()
-			visited = append(visited, &applied{t: t, label: targetLabel(t), failing: n, item: -1})
+			visited = append(visited, &applied{t: t, label: t.Label(), failing: n, item: -1})
 			mu.Unlock()
 		},
 	}
-	if live.live {
-		more.Prepare = newLiveLookup(clients).prepare
-	}
+	more.Enrich = live.stages(clients)
 	rep := s.run(cmd, env, args, f.workers, more)
 	sortTargets(visited)
 
@@ -278,7 +276,7 @@ func (a *applyRun) decide() {
 // is not apply's to send: its tool creates the policy, and a second writer would make it drift
 // or conflict. Checking those inputs is what ssmpolicy does for them.
 func managedElsewhere(t *input.Target) string {
-	switch inputKind(t) {
+	switch t.DeclaredBy() {
 	case "the template":
 		return "declared in a CloudFormation template: CloudFormation applies it (deploy the stack); apply sends policy files and manifests"
 	case "the plan":
@@ -320,7 +318,7 @@ func (a *applyRun) fullPlan() *apply.Plan {
 			full.Changes = append(full.Changes, a.plan.Changes[x.item])
 			continue
 		}
-		full.Changes = append(full.Changes, apply.Change{Label: x.label, ARN: shown(x.t.ARN.Value), Action: apply.Refused, Reason: x.refusal})
+		full.Changes = append(full.Changes, apply.Change{Label: x.label, ARN: input.Shown(x.t.ARN.Value), Action: apply.Refused, Reason: x.refusal})
 	}
 	return full
 }

@@ -192,7 +192,7 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	return s, nil
 }
 
-// run checks paths with the setup; more (Prepare, Visit) is filled in by apply and --live.
+// run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
 	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Suppress = paths, env.Stdin, s.reader, workers, s.suppress
@@ -228,11 +228,11 @@ func newCheck(env *Env) *cobra.Command {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			prepare, err := live.prepare(cmd, env)
+			stages, err := live.checkStages(cmd, env)
 			if err != nil {
 				return err
 			}
-			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Prepare: prepare})
+			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Enrich: stages})
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
@@ -33,9 +34,9 @@ type RunOptions struct {
 	Reader *input.Reader
 	// Workers is how many targets are checked at once; 0 means one per CPU.
 	Workers int
-	// Prepare runs on each target before its checks (the --live lookup); an error is a
-	// failure of the run for that target.
-	Prepare func(ctx context.Context, t *input.Target) error
+	// Enrich are the stages run, in order, on each target whose policy could be read, before
+	// its checks (the --live lookup); an error is a failure of the run for that target.
+	Enrich []enrich.Stage
 	// Suppress decides whether the configuration silences a finding.
 	Suppress func(f finding.Finding) (finding.Suppressed, bool)
 	// Visit is called for every target with the findings kept after suppression (apply
@@ -240,8 +241,8 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.
 	rep.Summary.Targets += len(targets)
 	mu.Unlock()
 	for _, t := range targets {
-		if opts.Prepare != nil && t.Policy != nil {
-			if err := opts.Prepare(ctx, t); err != nil {
+		if t.Policy != nil {
+			if err := enrich.Run(ctx, opts.Enrich, t); err != nil {
 				fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
 				continue
 			}

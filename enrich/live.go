@@ -1,0 +1,165 @@
+package enrich
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
+	"github.com/ssmpolicy/ssmpolicy/input"
+)
+
+// Rule ids the --live stage reports. They extend the catalogue of the rules in Rego, whose
+// pages document them.
+const (
+	RuleContextMismatch  = "context-mismatch"
+	RuleResourceNotFound = "resource-not-found"
+)
+
+// Live is the --live stage: for a target whose ARN is a parameter ARN with no part left
+// unknown, it asks AWS for the tier, type and key and makes them the target's facts. Where the
+// input said otherwise, a context-mismatch problem says so at the place it was written (the
+// checks use AWS's value); a parameter AWS does not have is a resource-not-found problem. An
+// AWS call that fails is an error. One lookup per parameter ARN and one DescribeKey per key
+// within a run, however many targets name them and however many workers ask at once.
+type Live struct {
+	clients *awsapi.Clients
+	lookup  *awsapi.Lookup
+}
+
+// NewLive returns the stage for one run over the clients.
+func NewLive(c *awsapi.Clients) *Live {
+	return &Live{clients: c, lookup: awsapi.NewLookup(c)}
+}
+
+// Enrich implements Stage.
+func (l *Live) Enrich(ctx context.Context, t *input.Target) error {
+	arn, ok := parameterARN(t)
+	if !ok {
+		return nil
+	}
+	if err := l.clients.CheckRegion(arn); err != nil {
+		return fmt.Errorf("%s: --live: %w", targetName(t), err)
+	}
+	facts, err := l.lookup.Parameter(ctx, arn)
+	if err != nil {
+		return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
+	}
+	if !facts.Exists {
+		t.Problems = append(t.Problems, input.Problem{
+			Rule: RuleResourceNotFound,
+			Message: fmt.Sprintf("AWS has no parameter %s in region %s for these credentials (DescribeParameters found none): create it before sharing it, or correct the ARN (or the account the credentials belong to)",
+				facts.Name, l.clients.Region),
+			Loc: factLoc(t, t.ARN),
+		})
+		return nil
+	}
+	if err := l.compare(ctx, t, facts); err != nil {
+		return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
+	}
+	useFacts(t, facts)
+	return nil
+}
+
+// compare adds a context-mismatch problem for each fact the input gives that AWS contradicts.
+func (l *Live) compare(ctx context.Context, t *input.Target, facts awsapi.Facts) error {
+	mismatch := func(fact input.Fact, what, flag, live string) {
+		src := t.DeclaredBy()
+		if !fact.Loc.Known() {
+			src = flag
+		}
+		t.Problems = append(t.Problems, input.Problem{
+			Rule:    RuleContextMismatch,
+			Message: fmt.Sprintf("%s says %s %s, AWS says %s: the checks used AWS's", src, what, input.Shown(fact.Value), input.Shown(live)),
+			Loc:     factLoc(t, fact),
+		})
+	}
+	if t.Tier.Known && !sameTier(t.Tier.Value, facts.Tier) {
+		mismatch(t.Tier, "tier", "--tier", facts.Tier)
+	}
+	if t.Type.Known && t.Type.Value != facts.Type {
+		mismatch(t.Type, "type", "--type", facts.Type)
+	}
+	if facts.Type == "SecureString" && t.KeyID.Known && t.KeyID.Value != "" {
+		same, err := l.sameKey(ctx, t.KeyID.Value, facts)
+		if err != nil {
+			return err
+		}
+		if !same {
+			mismatch(t.KeyID, "key", "--key-id", facts.KeyID)
+		}
+	}
+	return nil
+}
+
+// useFacts makes AWS's facts the target's. Each keeps the place the input wrote it, so that a
+// finding about the tier still points at the manifest's `tier:` line.
+func useFacts(t *input.Target, facts awsapi.Facts) {
+	t.Tier = input.Fact{Value: facts.Tier, Known: true, Loc: t.Tier.Loc}
+	t.Type = input.Fact{Value: facts.Type, Known: true, Loc: t.Type.Loc}
+	if facts.Type == "SecureString" {
+		t.KeyID = input.Fact{Value: facts.KeyID, Known: true, Loc: t.KeyID.Loc}
+		t.KeyManager = input.Fact{Value: facts.KeyManager, Known: facts.KeyManager != "", Loc: t.KeyID.Loc}
+	} else {
+		// AWS says the parameter has no key: a key the input names is moot.
+		t.KeyID, t.KeyManager = input.Fact{Loc: t.KeyID.Loc}, input.Fact{}
+	}
+}
+
+// sameKey reports whether key, as the input wrote it, names the key SSM recorded for the
+// parameter. The same key has four spellings (key id, key ARN, alias name, alias ARN), so
+// text that differs is resolved with DescribeKey before it is called a mismatch.
+func (l *Live) sameKey(ctx context.Context, key string, facts awsapi.Facts) (bool, error) {
+	if key == facts.KeyID || (facts.KeyARN != "" && key == facts.KeyARN) {
+		return true, nil
+	}
+	arn, err := l.lookup.KeyARN(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	return arn != "" && arn == facts.KeyARN, nil
+}
+
+// sameTier compares tiers. Intelligent-Tiering is a choice SSM makes at each write, so a
+// parameter created with it is either Standard or Advanced, and neither contradicts it.
+func sameTier(written, live string) bool {
+	return written == live || (written == "Intelligent-Tiering" && (live == "Standard" || live == "Advanced"))
+}
+
+// parameterARN returns the target's ARN when it names a parameter and has no part known only
+// at deploy time. A malformed parameter ARN is not looked up: resource-format reports it.
+func parameterARN(t *input.Target) (string, bool) {
+	if !t.ARN.Known || strings.Contains(t.ARN.Value, input.Unknown) {
+		return "", false
+	}
+	arn := t.ARN.Value
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ssm" || !strings.HasPrefix(parts[5], "parameter/") {
+		return "", false
+	}
+	if _, err := awsapi.ParameterName(arn); err != nil {
+		return "", false
+	}
+	return arn, true
+}
+
+// factLoc is where a finding about fact goes: where the input wrote it, else where the
+// target is declared.
+func factLoc(t *input.Target, fact input.Fact) input.Location {
+	if fact.Loc.Known() {
+		return fact.Loc
+	}
+	return t.Origin
+}
+
+// targetName names a target in errors: its ARN and where it is declared.
+func targetName(t *input.Target) string {
+	name := t.ARN.Value
+	if !t.ARN.Known {
+		name = "the policy"
+	}
+	if l := t.Label(); l != "" {
+		return fmt.Sprintf("%s (%s)", input.Shown(name), l)
+	}
+	return input.Shown(name)
+}
