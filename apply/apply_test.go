@@ -255,7 +255,8 @@ func TestConflictBetweenReadAndWrite(t *testing.T) {
 	})
 	res := execute(t, e, p)
 	r := res[0]
-	if r.Action != apply.Failed || !strings.Contains(r.Error, "changed by another writer since it was read; re-run to see the new plan") {
+	if r.Action != apply.Failed || !strings.Contains(r.Error, "changed by another writer since it was read; re-run to see the new plan") ||
+		r.Failure != apply.FailedConflict {
 		t.Fatalf("result %+v", r)
 	}
 	if r.PolicyID != "" || r.PolicyHash != "" || !r.Added.Empty() {
@@ -287,7 +288,7 @@ func TestDeletedBetweenReadAndWrite(t *testing.T) {
 		}
 	})
 	res := execute(t, e, p)
-	if res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "deleted by another writer") {
+	if res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "deleted by another writer") || res[0].Failure != apply.FailedConflict {
 		t.Fatalf("result %+v", res[0])
 	}
 	if n := len(e.fake.Policies(e.db.ARN)); n != 0 {
@@ -321,6 +322,9 @@ func TestRetries(t *testing.T) {
 			if res[0].Action != tt.want || !strings.Contains(res[0].Error, tt.wantErr) {
 				t.Fatalf("result %+v, want %s %q", res[0], tt.want, tt.wantErr)
 			}
+			if want := map[bool]apply.Failure{true: apply.FailedOther, false: apply.NotFailed}[tt.want == apply.Failed]; res[0].Failure != want {
+				t.Fatalf("result %+v, want failure kind %d", res[0], want)
+			}
 			gets, puts := e.fake.Count(awsfake.OpGetResourcePolicies), e.fake.Count(awsfake.OpPutResourcePolicy)
 			if gets != tt.wantGets || puts != tt.wantPuts {
 				t.Fatalf("%d gets, %d puts; want %d and %d", gets, puts, tt.wantGets, tt.wantPuts)
@@ -343,7 +347,7 @@ func TestPerCallTimeout(t *testing.T) {
 	start := time.Now()
 	res := execute(t, e, p)
 	if res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "SSM PutResourcePolicy: no answer within 150ms") ||
-		!strings.Contains(res[0].Error, "may or may not have been applied") {
+		!strings.Contains(res[0].Error, "may or may not have been applied") || res[0].Failure != apply.FailedNoAnswer {
 		t.Fatalf("result %+v", res[0])
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -391,9 +395,6 @@ func TestGetResourcePoliciesPagination(t *testing.T) {
 		t.Fatalf("result %+v", res[0])
 	}
 }
-
-
-
 
 // TestChoosingTheExistingPolicy covers how an item finds the policy it
 // replaces, and the refusals when it cannot.
@@ -637,7 +638,6 @@ func TestCancellationBetweenItems(t *testing.T) {
 		t.Fatalf("MakePlan after cancel: %v, %d skipped, %d calls", err, p.Count(apply.Skipped), e.fake.Count(awsfake.AnyOperation))
 	}
 }
-
 
 // TestSecretsNeverPrinted runs every path of planning and executing that
 // produces output — plans, results, errors, as text and JSON — and greps all

@@ -26,6 +26,36 @@ type Result struct {
 	// Added and Removed are what an applied create or update changed.
 	Added   Grants `json:"added"`
 	Removed Grants `json:"removed"`
+	// Failure is the kind of a write that failed, for the run to tell them apart; Error says
+	// it in words, and only Error is in the JSON.
+	Failure Failure `json:"-"`
+}
+
+// Failure is the kind of a failed write.
+type Failure int
+
+// Failures.
+const (
+	// NotFailed: the result is not a failed write.
+	NotFailed Failure = iota
+	// FailedConflict: another writer changed or deleted the policy between the read and the
+	// write; nothing of theirs was overwritten.
+	FailedConflict
+	// FailedNoAnswer: the write got no answer in time; it may or may not have been applied.
+	FailedNoAnswer
+	// FailedOther: any other failure of a write.
+	FailedOther
+)
+
+// failureOf is the kind of the error a write returned.
+func failureOf(err error) Failure {
+	switch {
+	case awsapi.IsConflict(err):
+		return FailedConflict
+	case awsapi.IsTimeout(err):
+		return FailedNoAnswer
+	}
+	return FailedOther
 }
 
 // Applied reports whether the result is a write that AWS accepted.
@@ -57,12 +87,13 @@ func Execute(ctx context.Context, client awsapi.SSM, plan *Plan) ([]Result, erro
 			if ch.policy == "" || (ch.Action == Update && (ch.PolicyID == "" || ch.PolicyHash == "")) {
 				// A hand-made or JSON-decoded plan: an update without its id
 				// and hash would be sent as a create.
-				r.Action, r.Error = Failed, "the plan lacks the policy text or the id and hash to update: plans must come from MakePlan"
+				r.Action, r.Failure = Failed, FailedOther
+				r.Error = "the plan lacks the policy text or the id and hash to update: plans must come from MakePlan"
 				break
 			}
 			id, hash, err := put(ctx, client, ch)
 			if err != nil {
-				r.Action, r.Error = Failed, describeWriteError(err)
+				r.Action, r.Error, r.Failure = Failed, describeWriteError(err), failureOf(err)
 				break
 			}
 			r.PolicyID, r.PolicyHash, r.Added, r.Removed = id, hash, ch.Added, ch.Removed

@@ -33,9 +33,9 @@ func compact(t *testing.T, doc string) string {
 	return string(b)
 }
 
-func decodeApply(t *testing.T, r result) applyReport {
+func decodeApply(t *testing.T, r result) apply.Report {
 	t.Helper()
-	var out applyReport
+	var out apply.Report
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatalf("stdout is not the apply JSON report: %v\n%s", err, r)
 	}
@@ -535,5 +535,13 @@ func TestNoSecretsInAnyOutput(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Fatalf("the runs never printed %q: the test does not cover what it should\n%s", want, all)
 		}
+	}
+}
+
+// TestApplyExitCodes: apply's outcome speaks the command line's exit codes.
+func TestApplyExitCodes(t *testing.T) {
+	if apply.ExitOK != ExitOK || apply.ExitFindings != ExitFindings || apply.ExitError != ExitError {
+		t.Fatalf("apply's exit codes %d/%d/%d differ from the command line's %d/%d/%d",
+			apply.ExitOK, apply.ExitFindings, apply.ExitError, ExitOK, ExitFindings, ExitError)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssmpolicy/ssmpolicy/apply"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
 )
 
@@ -23,15 +24,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		t.Skipf("no go tool to build with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "ssmpolicy")
-	build := exec.Command(goTool, "build", "-o", bin, "../cmd/ssmpolicy")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 
 	fake, err := awsfake.Start()
 	if err != nil {
@@ -51,19 +44,6 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	home := t.TempDir()
-	for _, name := range []string{"config", "credentials"} {
-		if err := os.WriteFile(filepath.Join(home, name), nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + home,
-		"AWS_ACCESS_KEY_ID=" + awsfake.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + awsfake.SecretAccessKey,
-		"AWS_REGION=" + awsfake.DefaultRegion, "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-		"AWS_ENDPOINT_URL_SSM=" + fake.URL(), "AWS_ENDPOINT_URL_KMS=" + fake.URL(),
-	}
 	write := func(name, content string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
@@ -71,24 +51,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	var all bytes.Buffer
-	run := func(args ...string) result {
-		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Dir, cmd.Env = dir, env
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb // standard input: /dev/null, not a terminal
-		err := cmd.Run()
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		r := result{code: code, stdout: out.String(), stderr: errb.String()}
-		fmt.Fprintf(&all, "$ ssmpolicy %s\n%s\n", strings.Join(args, " "), r)
-		return r
-	}
+	child := &binary{t: t, path: bin, dir: dir, env: childEnv(t, fake), log: &all}
+	run := child.run
 
 	write("db.json", sharePolicy(db.ARN))
 	write("web.json", sharePolicy(web.ARN))
@@ -123,7 +87,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("apply:\n%s", r)
 	}
 	r = run("apply", "--yes", "-o", "json", "ssmpolicy.yaml")
-	var out applyReport
+	var out apply.Report
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 || len(out.Results) != 1 ||
 		out.Results[0].Action != "no-change" || out.Results[0].PolicyHash != stored[0].Hash {
 		t.Fatalf("apply again (%v):\n%s", err, r)
@@ -139,4 +103,67 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	assertNoSecrets(t, all.String())
+}
+
+// buildBinary builds cmd/ssmpolicy into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		t.Skipf("no go tool to build with: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "ssmpolicy")
+	build := exec.Command(goTool, "build", "-o", bin, "../cmd/ssmpolicy")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// childEnv is the whole environment of the binary: the fake's credentials, region and
+// endpoints, empty shared config and credentials files, no instance metadata.
+func childEnv(t *testing.T, fake *awsfake.Server) []string {
+	t.Helper()
+	home := t.TempDir()
+	for _, name := range []string{"config", "credentials"} {
+		if err := os.WriteFile(filepath.Join(home, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home,
+		"AWS_ACCESS_KEY_ID=" + awsfake.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + awsfake.SecretAccessKey,
+		"AWS_REGION=" + awsfake.DefaultRegion, "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_ENDPOINT_URL_SSM=" + fake.URL(), "AWS_ENDPOINT_URL_KMS=" + fake.URL(),
+	}
+}
+
+// binary runs the built binary in dir with env, standard input /dev/null (not a terminal),
+// and logs every run.
+type binary struct {
+	t    *testing.T
+	path string
+	dir  string
+	env  []string
+	log  *bytes.Buffer
+}
+
+func (b *binary) run(args ...string) result {
+	b.t.Helper()
+	cmd := exec.Command(b.path, args...)
+	cmd.Dir, cmd.Env = b.dir, b.env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		b.t.Fatal(err)
+	}
+	r := result{code: code, stdout: out.String(), stderr: errb.String()}
+	fmt.Fprintf(b.log, "$ ssmpolicy %s\n%s\n", strings.Join(args, " "), r)
+	return r
 }
