@@ -96,19 +96,21 @@ func assertNoSecrets(t *testing.T, s string) {
 
 // TestDescribeParametersPagination: the fake returns filtered pages that may
 // be empty; the parameter sorts last among 120, so it is on page 3.
-func TestNewClients(t *testing.T) {
-	ctx := context.Background()
-	ping := func(t *testing.T, c *awsapi.Clients, f *awsfake.Server) {
-		t.Helper()
-		before := f.Count(awsfake.AnyOperation)
-		if _, err := awsapi.LookupParameter(ctx, c.SSM, c.KMS, "/app/db"); err != nil {
-			t.Fatal(err)
-		}
-		if f.Count(awsfake.AnyOperation) <= before {
-			t.Fatal("the call did not reach the fake")
-		}
+// ping makes a lookup through c and fails unless it reached f.
+func ping(t *testing.T, c *awsapi.Clients, f *awsfake.Server) {
+	t.Helper()
+	before := f.Count(awsfake.AnyOperation)
+	if _, err := awsapi.LookupParameter(context.Background(), c.SSM, c.KMS, "/app/db"); err != nil {
+		t.Fatal(err)
 	}
+	if f.Count(awsfake.AnyOperation) <= before {
+		t.Fatal("the call did not reach the fake")
+	}
+}
 
+// TestNewClientsRefuses: configurations that cannot work are errors before any call.
+func TestNewClientsRefuses(t *testing.T) {
+	ctx := context.Background()
 	t.Run("no region", func(t *testing.T) {
 		isolateEnv(t)
 		_, err := awsapi.NewClients(ctx, awsapi.Options{Credentials: fakeCreds()})
@@ -131,6 +133,12 @@ func TestNewClients(t *testing.T) {
 			t.Fatalf("error %v", err)
 		}
 	})
+}
+
+// TestNewClientsChain: the standard chain gives profile, region, credentials and endpoints,
+// and the flags beat the environment.
+func TestNewClientsChain(t *testing.T) {
+	ctx := context.Background()
 	t.Run("profile from shared config", func(t *testing.T) {
 		isolateEnv(t)
 		f := awsfake.StartTest(t)
@@ -207,6 +215,11 @@ func TestNewClients(t *testing.T) {
 			t.Fatal("KMS did not use the endpoint flag")
 		}
 	})
+}
+
+// TestNewClientsCalls: the retry settings and the credentials as the calls see them.
+func TestNewClientsCalls(t *testing.T) {
+	ctx := context.Background()
 	t.Run("AWS_MAX_ATTEMPTS beats MaxAttempts", func(t *testing.T) {
 		isolateEnv(t)
 		f := awsfake.StartTest(t)
