@@ -11,7 +11,7 @@ import (
 // awsapi only, so that clients, time limits, tracing and error text have one home. Neither
 // their code nor their tests import an aws-sdk-go-v2 or smithy-go package.
 func TestAWSOnlyThroughAWSAPI(t *testing.T) {
-	for _, dir := range []string{".", "../apply", "../enrich"} {
+	for _, dir := range []string{".", "../apply", "../enrich", "../enrich/live"} {
 		pkg, err := build.ImportDir(dir, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)

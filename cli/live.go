@@ -9,6 +9,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/enrich"
+	"github.com/ssmpolicy/ssmpolicy/enrich/live"
 )
 
 // liveFlags are --live and the AWS connection flags that check and apply share.
@@ -48,7 +49,7 @@ func (l *liveFlags) stages(c *awsapi.Clients) []enrich.Stage {
 	if !l.live {
 		return nil
 	}
-	return []enrich.Stage{enrich.NewLive(c)}
+	return []enrich.Stage{live.New(c)}
 }
 
 // checkStages builds the clients and the stages of check. Without --live check needs no

@@ -1,4 +1,6 @@
-package enrich
+// Package live is the --live enrichment stage: it takes each parameter target's tier, type and
+// key from AWS instead of the files, and reports where the files say otherwise.
+package live
 
 import (
 	"context"
@@ -6,34 +8,37 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
+	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/input"
 )
 
-// Rule ids the --live stage reports. They extend the catalogue of the rules in Rego, whose
+var _ enrich.Stage = (*Stage)(nil)
+
+// Rule ids the stage reports. They extend the catalogue of the rules in Rego, whose
 // pages document them.
 const (
 	RuleContextMismatch  = "context-mismatch"
 	RuleResourceNotFound = "resource-not-found"
 )
 
-// Live is the --live stage: for a target whose ARN is a parameter ARN with no part left
+// Stage is the --live stage, an enrich.Stage: for a target whose ARN is a parameter ARN with no part left
 // unknown, it asks AWS for the tier, type and key and makes them the target's facts. Where the
 // input said otherwise, a context-mismatch problem says so at the place it was written (the
 // checks use AWS's value); a parameter AWS does not have is a resource-not-found problem. An
 // AWS call that fails is an error. One lookup per parameter ARN and one DescribeKey per key
 // within a run, however many targets name them and however many workers ask at once.
-type Live struct {
+type Stage struct {
 	clients *awsapi.Clients
 	lookup  *awsapi.Lookup
 }
 
-// NewLive returns the stage for one run over the clients.
-func NewLive(c *awsapi.Clients) *Live {
-	return &Live{clients: c, lookup: awsapi.NewLookup(c)}
+// New returns the stage for one run over the clients.
+func New(c *awsapi.Clients) *Stage {
+	return &Stage{clients: c, lookup: awsapi.NewLookup(c)}
 }
 
-// Enrich implements Stage.
-func (l *Live) Enrich(ctx context.Context, t *input.Target) error {
+// Enrich implements enrich.Stage.
+func (l *Stage) Enrich(ctx context.Context, t *input.Target) error {
 	arn, ok := parameterARN(t)
 	if !ok {
 		return nil
@@ -62,7 +67,7 @@ func (l *Live) Enrich(ctx context.Context, t *input.Target) error {
 }
 
 // compare adds a context-mismatch problem for each fact the input gives that AWS contradicts.
-func (l *Live) compare(ctx context.Context, t *input.Target, facts awsapi.Facts) error {
+func (l *Stage) compare(ctx context.Context, t *input.Target, facts awsapi.Facts) error {
 	mismatch := func(fact input.Fact, what, flag, live string) {
 		src := t.DeclaredBy()
 		if !fact.Loc.Known() {
@@ -109,7 +114,7 @@ func useFacts(t *input.Target, facts awsapi.Facts) {
 // sameKey reports whether key, as the input wrote it, names the key SSM recorded for the
 // parameter. The same key has four spellings (key id, key ARN, alias name, alias ARN), so
 // text that differs is resolved with DescribeKey before it is called a mismatch.
-func (l *Live) sameKey(ctx context.Context, key string, facts awsapi.Facts) (bool, error) {
+func (l *Stage) sameKey(ctx context.Context, key string, facts awsapi.Facts) (bool, error) {
 	if key == facts.KeyID || (facts.KeyARN != "" && key == facts.KeyARN) {
 		return true, nil
 	}

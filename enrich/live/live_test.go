@@ -1,8 +1,7 @@
-package enrich_test
+package live_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
-	"github.com/ssmpolicy/ssmpolicy/enrich"
+	"github.com/ssmpolicy/ssmpolicy/enrich/live"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 )
@@ -93,14 +92,14 @@ func line(l input.Location) int {
 
 func TestLiveFactsWin(t *testing.T) {
 	w := newWorld(t)
-	live := enrich.NewLive(w.c)
+	stage := live.New(w.c)
 	ctx := context.Background()
 
 	// The manifest calls a Standard parameter Advanced: the mismatch is at the tier line, and
 	// the checks get AWS's tier, still placed there.
 	web := manifest(t, w.web.ARN, "tier: Advanced", "type: String")
-	must(t, live.Enrich(ctx, web))
-	if len(web.Problems) != 1 || web.Problems[0].Rule != enrich.RuleContextMismatch || line(web.Problems[0].Loc) != 4 ||
+	must(t, stage.Enrich(ctx, web))
+	if len(web.Problems) != 1 || web.Problems[0].Rule != live.RuleContextMismatch || line(web.Problems[0].Loc) != 4 ||
 		web.Problems[0].Message != "the manifest says tier Advanced, AWS says Standard: the checks used AWS's" {
 		t.Fatalf("problems %+v, want one context-mismatch at line 4", web.Problems)
 	}
@@ -110,7 +109,7 @@ func TestLiveFactsWin(t *testing.T) {
 
 	// Facts the manifest leaves out are filled in, with no finding; KeyManager comes from KMS.
 	legacy := manifest(t, w.legacy.ARN)
-	must(t, live.Enrich(ctx, legacy))
+	must(t, stage.Enrich(ctx, legacy))
 	if len(legacy.Problems) != 0 || legacy.Tier.Value != "Advanced" || legacy.Type.Value != "SecureString" ||
 		legacy.KeyID.Value != "alias/legacy" || legacy.KeyManager.Value != "AWS" || !legacy.KeyManager.Known {
 		t.Fatalf("legacy: problems %+v, facts %+v %+v %+v %+v", legacy.Problems, legacy.Tier, legacy.Type, legacy.KeyID, legacy.KeyManager)
@@ -118,7 +117,7 @@ func TestLiveFactsWin(t *testing.T) {
 
 	// A key the input names for a parameter AWS says has none is moot.
 	keyed := manifest(t, w.web.ARN, "tier: Standard", "keyId: alias/app-secrets")
-	must(t, live.Enrich(ctx, keyed))
+	must(t, stage.Enrich(ctx, keyed))
 	if len(keyed.Problems) != 0 || keyed.KeyID.Known || keyed.KeyManager.Known || line(keyed.KeyID.Loc) != 5 {
 		t.Fatalf("a String parameter keeps a key: %+v %+v, problems %+v", keyed.KeyID, keyed.KeyManager, keyed.Problems)
 	}
@@ -127,14 +126,14 @@ func TestLiveFactsWin(t *testing.T) {
 	// the target.
 	flagged := manifest(t, w.web.ARN)
 	flagged.Tier = input.Fact{Value: "Advanced", Known: true}
-	must(t, live.Enrich(ctx, flagged))
+	must(t, stage.Enrich(ctx, flagged))
 	if len(flagged.Problems) != 1 || flagged.Problems[0].Message != "--tier says tier Advanced, AWS says Standard: the checks used AWS's" ||
 		line(flagged.Problems[0].Loc) != 2 {
 		t.Fatalf("flag mismatch %+v", flagged.Problems)
 	}
 	// Intelligent-Tiering is either tier once written.
 	it := manifest(t, w.web.ARN, "tier: Intelligent-Tiering")
-	must(t, live.Enrich(ctx, it))
+	must(t, stage.Enrich(ctx, it))
 	if len(it.Problems) != 0 {
 		t.Fatalf("Intelligent-Tiering against Standard: %+v", it.Problems)
 	}
@@ -147,7 +146,7 @@ func TestLiveKeySpellings(t *testing.T) {
 	w := newWorld(t)
 	other, err := w.fake.AddKey(awsfake.Key{Aliases: []string{"alias/other"}})
 	must(t, err)
-	live := enrich.NewLive(w.c)
+	stage := live.New(w.c)
 	for _, tt := range []struct {
 		key      string
 		mismatch bool
@@ -160,7 +159,7 @@ func TestLiveKeySpellings(t *testing.T) {
 		{"alias/none", true},
 	} {
 		target := manifest(t, w.db.ARN, "keyId: "+tt.key)
-		must(t, live.Enrich(context.Background(), target))
+		must(t, stage.Enrich(context.Background(), target))
 		if got := len(target.Problems) == 1; got != tt.mismatch {
 			t.Errorf("key %s: problems %+v, want a mismatch: %v", tt.key, target.Problems, tt.mismatch)
 			continue
@@ -184,8 +183,8 @@ func TestLiveMissingParameter(t *testing.T) {
 	w := newWorld(t)
 	arn := awsfake.ParameterARN("aws", awsfake.DefaultRegion, awsfake.DefaultAccount, "/app/nope")
 	target := manifest(t, arn, "tier: Advanced")
-	must(t, enrich.NewLive(w.c).Enrich(context.Background(), target))
-	if len(target.Problems) != 1 || target.Problems[0].Rule != enrich.RuleResourceNotFound || line(target.Problems[0].Loc) != 2 ||
+	must(t, live.New(w.c).Enrich(context.Background(), target))
+	if len(target.Problems) != 1 || target.Problems[0].Rule != live.RuleResourceNotFound || line(target.Problems[0].Loc) != 2 ||
 		!strings.HasPrefix(target.Problems[0].Message, "AWS has no parameter /app/nope in region us-east-1 for these credentials") {
 		t.Fatalf("problems %+v, want one resource-not-found at the arn line", target.Problems)
 	}
@@ -198,24 +197,24 @@ func TestLiveMissingParameter(t *testing.T) {
 // time, are left as they are, without a call.
 func TestLiveNotLookedUp(t *testing.T) {
 	w := newWorld(t)
-	live := enrich.NewLive(w.c)
+	stage := live.New(w.c)
 	for _, arn := range []string{
 		w.fake.OpsItemGroupARN(),
 		"arn:aws:ssm:us-east-1:111122223333:parameter//app/db",
 		"arn:aws:ssm:us-east-1:111122223333:document/x",
 	} {
 		target := manifest(t, arn, "tier: Advanced")
-		must(t, live.Enrich(context.Background(), target))
+		must(t, stage.Enrich(context.Background(), target))
 		if len(target.Problems) != 0 || target.Tier.Value != "Advanced" {
 			t.Errorf("%s: %+v %+v", arn, target.Problems, target.Tier)
 		}
 	}
 	unknown := manifest(t, w.db.ARN)
 	unknown.ARN.Value = strings.Replace(unknown.ARN.Value, "111122223333", input.Unknown, 1)
-	must(t, live.Enrich(context.Background(), unknown))
+	must(t, stage.Enrich(context.Background(), unknown))
 	noARN := manifest(t, w.db.ARN)
 	noARN.ARN = input.Fact{}
-	must(t, live.Enrich(context.Background(), noARN))
+	must(t, stage.Enrich(context.Background(), noARN))
 	if n := w.fake.Count(awsfake.AnyOperation); n != 0 {
 		t.Fatalf("%d calls for targets that name no parameter", n)
 	}
@@ -225,9 +224,9 @@ func TestLiveNotLookedUp(t *testing.T) {
 // target; the run cannot vouch for it.
 func TestLiveErrors(t *testing.T) {
 	w := newWorld(t)
-	live := enrich.NewLive(w.c)
+	stage := live.New(w.c)
 	w.fake.FailInternal(awsfake.OpDescribeParameters, 2)
-	err := live.Enrich(context.Background(), manifest(t, w.web.ARN))
+	err := stage.Enrich(context.Background(), manifest(t, w.web.ARN))
 	want := fmt.Sprintf("%s (ssmpolicy.yaml:2): --live lookup: describe parameter /app/web: InternalServerError: ", w.web.ARN)
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("error %v, want it to start with %q", err, want)
@@ -235,7 +234,7 @@ func TestLiveErrors(t *testing.T) {
 
 	w.fake.ResetCalls()
 	eu := awsfake.ParameterARN("aws", "eu-west-1", awsfake.DefaultAccount, "/app/eu")
-	err = live.Enrich(context.Background(), manifest(t, eu))
+	err = stage.Enrich(context.Background(), manifest(t, eu))
 	if err == nil || err.Error() != eu+" (ssmpolicy.yaml:2): --live: the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1 (one run per region)" {
 		t.Fatalf("error %v", err)
 	}
@@ -245,35 +244,16 @@ func TestLiveErrors(t *testing.T) {
 
 	// A key that cannot be resolved is an error too.
 	w.fake.FailInternal(awsfake.OpDescribeKey, 2)
-	err = enrich.NewLive(w.c).Enrich(context.Background(), manifest(t, w.web.ARN))
+	err = live.New(w.c).Enrich(context.Background(), manifest(t, w.web.ARN))
 	if err != nil {
 		t.Fatalf("a String parameter needs no key: %v", err)
 	}
 	w.fake.ClearFaults()
-	l := enrich.NewLive(w.c)
+	l := live.New(w.c)
 	must(t, l.Enrich(context.Background(), manifest(t, w.db.ARN))) // the parameter's own key, resolved
 	w.fake.FailInternal(awsfake.OpDescribeKey, 2)
 	err = l.Enrich(context.Background(), manifest(t, w.db.ARN, "keyId: alias/other"))
 	if err == nil || !strings.Contains(err.Error(), "--live lookup: describe key alias/other: InternalServerError") {
 		t.Fatalf("error %v", err)
-	}
-}
-
-type stage func(context.Context, *input.Target) error
-
-func (s stage) Enrich(ctx context.Context, t *input.Target) error { return s(ctx, t) }
-
-func TestRun(t *testing.T) {
-	var ran []string
-	step := func(name string, err error) enrich.Stage {
-		return stage(func(context.Context, *input.Target) error { ran = append(ran, name); return err })
-	}
-	boom := errors.New("boom")
-	err := enrich.Run(context.Background(), []enrich.Stage{step("a", nil), step("b", boom), step("c", nil)}, &input.Target{})
-	if !errors.Is(err, boom) || strings.Join(ran, ",") != "a,b" {
-		t.Fatalf("ran %v, error %v: want a then b, stopping at b's error", ran, err)
-	}
-	if err := enrich.Run(context.Background(), nil, &input.Target{}); err != nil {
-		t.Fatalf("no stages: %v", err)
 	}
 }
