@@ -12,6 +12,7 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/suggest"
 )
 
 //go:embed *.schema.json
@@ -289,44 +290,6 @@ func isStatementPath(path []any) bool {
 	return false
 }
 
-// Suggest returns the candidate closest to word (same letters in another case, or a couple
-// of typos away), or "".
-func Suggest(word string, candidates []string) string { return suggest(word, candidates) }
-
-func suggest(key string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if strings.EqualFold(c, key) {
-			return c
-		}
-		if d := distance(strings.ToLower(key), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein edit distance, for short element names.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.ResultError) Violation {
 	n := at(root, path)
 	d := e.Details()
@@ -343,7 +306,7 @@ func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.Result
 				msg = fmt.Sprintf("unknown element %q at the top of the %s", prop, where)
 			}
 		}
-		if sug := suggest(prop, elementNames[where]); sug != "" && sug != prop {
+		if sug := suggest.Closest(prop, elementNames[where]); sug != "" && sug != prop {
 			msg += fmt.Sprintf(" (did you mean %q?)", sug)
 		} else if names := elementNames[where]; len(names) > 0 {
 			msg += " (expected " + strings.Join(names, ", ") + ")"
@@ -488,7 +451,7 @@ func (s *Schema) principalObject(path []any, n *jsonpos.Node) Violation {
 			}
 		default:
 			msg := fmt.Sprintf("unknown element %q in a principal", m.Key)
-			if sug := suggest(m.Key, elementNames["principal"]); sug != "" {
+			if sug := suggest.Closest(m.Key, elementNames["principal"]); sug != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sug)
 			} else {
 				msg += " (expected AWS, Service, Federated or CanonicalUser)"
