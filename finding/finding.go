@@ -100,6 +100,10 @@ func (f Finding) Suppress(reason, by string) Suppressed {
 		End: f.End, Pointer: f.Pointer, Reason: reason, By: by}
 }
 
+// StdinName is the file name findings carry for a document read from standard input. It
+// names no file, so no output format turns it into a path or a link.
+const StdinName = "<stdin>"
+
 // Failure is an error that kept the tool from doing part of its job (exit code 2): an
 // unreadable path, a manifest naming a file that is not there, a failed AWS call.
 type Failure struct {

@@ -21,9 +21,6 @@ import (
 // MaxFileSize bounds the files read; anything larger is not a policy, manifest or template.
 const MaxFileSize = 32 << 20
 
-// StdinName is the file name findings carry for a document read from standard input.
-const StdinName = "<stdin>"
-
 // RunOptions says what to check and how.
 type RunOptions struct {
 	// Paths are files, directories (walked) and "-" for standard input.
@@ -84,7 +81,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 				return false
 			}
 		}
-		if stdin != nil && !send(job{path: StdinName, src: stdin}) {
+		if stdin != nil && !send(job{path: finding.StdinName, src: stdin}) {
 			return
 		}
 		for _, m := range sortedManifests(manifests) {
@@ -338,7 +335,7 @@ func expand(opts RunOptions, fail func(finding.Failure)) ([]string, []byte) {
 			}
 			b, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxFileSize+1))
 			if err != nil {
-				fail(finding.Failure{File: StdinName, Message: err.Error()})
+				fail(finding.Failure{File: finding.StdinName, Message: err.Error()})
 				continue
 			}
 			stdin = b
