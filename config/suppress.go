@@ -9,6 +9,7 @@ import (
 	"github.com/gobwas/glob"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // compileGlob compiles a file pattern: * and ? stay within a path segment, ** crosses them.
@@ -45,7 +46,7 @@ func (c *Config) Suppressor(today time.Time, docs string) *Suppressor {
 			end.Column = len([]rune(e.file.LineText(start.Line))) + 1
 			end.Offset = start.Offset + len(strings.TrimLeft(e.file.LineText(start.Line), " \t-"))
 			s.Expired = append(s.Expired, finding.Finding{
-				Rule: "suppression-expired", Level: finding.Warning, File: c.File, Start: start, End: end,
+				Rule: rules.SuppressionExpired, Level: finding.Warning, File: c.File, Start: start, End: end,
 				Message: fmt.Sprintf("the ignore entry for %s expired on %s: its findings are reported again; fix them, or renew the entry after a review", what, e.Expires.Format(time.DateOnly)),
 				Docs:    docs, Line: e.file.LineText(start.Line),
 			})

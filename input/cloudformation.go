@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // CloudFormation templates, JSON or YAML, short-form tags included: every
@@ -89,7 +90,7 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 			}
 		}
 	} else {
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: fmt.Sprintf("%s has no ResourceArn: CloudFormation requires one", m.Key)})
 	}
 
@@ -100,13 +101,13 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 		case isText:
 			tpl.textPolicy(t, text, pol)
 		case doc == nil:
-			t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.PolicyLoc,
+			t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.PolicyLoc,
 				Message: fmt.Sprintf("the Policy of %s is removed by Ref AWS::NoValue: CloudFormation requires one", m.Key)})
 		default:
 			t.Policy = doc
 		}
 	} else {
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: fmt.Sprintf("%s has no Policy: CloudFormation requires one", m.Key)})
 	}
 	t.Problems = append(t.Problems, r.problems...)
@@ -208,7 +209,7 @@ func (r *cfnResolver) policy(n *jsonpos.Node) (doc *jsonpos.Node, text mtext, is
 func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 	f := tpl.f
 	if len(bytes.TrimSpace(bytes.ReplaceAll(text.b, []byte(Unknown), nil))) == 0 && bytes.Contains(text.b, []byte(Unknown)) {
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy is known only when the stack is deployed (it comes from a template parameter, an import or another resource): none of its checks ran"})
 		return
 	}
@@ -220,7 +221,7 @@ func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 			return
 		}
 		if raw := rawErrorOffset(q.b); len(quoted) > 0 && quoted[0] <= raw {
-			t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+			t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 				Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
 			return
 		}
@@ -228,7 +229,7 @@ func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 		return
 	}
 	if len(quoted) > 0 && !stringsWhereQuoted(q.b, quoted) {
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
 		return
 	}

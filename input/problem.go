@@ -2,6 +2,7 @@ package input
 
 import (
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
 )
 
@@ -10,5 +11,5 @@ import (
 // nearest element that exists.
 func SchemaProblem(f *jsonpos.File, root *jsonpos.Node, base []any, v schema.Violation) Problem {
 	path := append(append([]any{}, base...), v.Path...)
-	return Problem{Rule: "schema", Message: v.Message, Loc: Location{File: f, Span: root.SpanAt(v.Path, v.OnKey), Path: path}}
+	return Problem{Rule: rules.Schema, Message: v.Message, Loc: Location{File: f, Span: root.SpanAt(v.Path, v.OnKey), Path: path}}
 }

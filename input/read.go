@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
 )
 
@@ -119,7 +120,7 @@ func SyntaxProblem(f *jsonpos.File, se *jsonpos.SyntaxError, isJSON bool) Proble
 	if end > len(f.Src) {
 		end = len(f.Src)
 	}
-	return Problem{Rule: "invalid-json", Message: fmt.Sprintf("not valid %s: %s", what, se.Msg),
+	return Problem{Rule: rules.InvalidJSON, Message: fmt.Sprintf("not valid %s: %s", what, se.Msg),
 		Loc: Location{File: f, Span: jsonpos.Span{Start: se.Offset, End: end}}}
 }
 
@@ -131,7 +132,7 @@ func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base []any) []
 		first := f.Pos(d.First.Start)
 		path := append(append(append([]any{}, base...), d.Path...), d.Key)
 		out = append(out, Problem{
-			Rule:    "duplicate-key",
+			Rule:    rules.DuplicateKey,
 			Message: fmt.Sprintf("key %q is written twice in this object (first at line %d, column %d): only the last one counts", d.Key, first.Line, first.Column),
 			Loc:     Location{File: f, Span: d.Again, Path: path},
 		})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // Terraform plans as `terraform show -json plan.out` writes them (and state as `terraform show
@@ -236,11 +237,11 @@ func (p *tfPlan) target(inst *tfInstance) *Target {
 		t.Policy = pol
 	case polUnknown != nil:
 		t.PolicyLoc = at(polUnknown, inst.upath, "policy")
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy is known only after apply (Terraform computes it from values it does not know yet, such as the ARN of a parameter it creates): none of its checks ran; check again on a plan made once those resources exist"})
 	default:
 		t.PolicyLoc = t.Origin
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: "the plan gives this resource no policy"})
 	}
 	return t

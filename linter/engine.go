@@ -104,13 +104,13 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	if t.Policy == nil {
 		return out, nil
 	}
-	if e.levels["schema"] != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
+	if e.levels[rules.Schema] != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
 		for _, v := range e.policy.Validate(t.Policy) {
 			if unknownAt(t.Policy, v.Path) {
 				continue // a value known only at deploy time may be anything: no guess
 			}
 			loc := input.Location{File: t.PolicyFile, Span: t.Policy.SpanAt(v.Path, v.OnKey), Path: v.Path}
-			out = e.add(out, t, "schema", v.Message, loc, jsonpos.Pointer(v.Path))
+			out = e.add(out, t, rules.Schema, v.Message, loc, jsonpos.Pointer(v.Path))
 		}
 	}
 	if t.Policy.Kind != jsonpos.Object {
@@ -140,7 +140,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 		out = e.add(out, t, rule.ID, msg, loc, pointer)
 	}
 	if cm := e.contextMissing(t); cm != "" {
-		out = e.add(out, t, "context-missing", cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
+		out = e.add(out, t, rules.ContextMissing, cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
 	}
 	return out, nil
 }
