@@ -8,6 +8,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // CloudFormation templates, JSON or YAML, short-form tags included: every
@@ -121,11 +122,7 @@ func arnKnown(v string) bool {
 	if !strings.Contains(v, Unknown) {
 		return true
 	}
-	parts := strings.SplitN(v, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return false
-	}
-	typ, _, _ := strings.Cut(parts[5], "/")
+	typ := ssmarn.ResourceType(v)
 	return typ != "" && !strings.Contains(typ, Unknown)
 }
 

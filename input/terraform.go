@@ -9,6 +9,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // Terraform plans as `terraform show -json plan.out` writes them (and state as `terraform show
@@ -205,7 +206,7 @@ func (p *tfPlan) target(inst *tfInstance) *Target {
 		// with one slash whether or not the name starts with one.
 		if param = p.linkByConfig(inst); param != nil {
 			if name, _ := param.attr("name"); name != nil && name.Kind == jsonpos.String && name.Text != "" {
-				t.ARN.Value = "arn:" + Unknown + ":ssm:" + Unknown + ":" + Unknown + ":parameter/" + strings.TrimPrefix(name.Text, "/")
+				t.ARN.Value = ssmarn.ParameterARN(Unknown, Unknown, Unknown, name.Text)
 				t.ARN.Known = true
 			}
 		}

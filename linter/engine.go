@@ -18,6 +18,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // query asks every rule package for its findings at once: one prepared query, evaluated per
@@ -253,9 +254,9 @@ func sidAt(policy *jsonpos.Node, path []any) string {
 func (e *Engine) contextMissing(t *input.Target) string {
 	kind := ""
 	if t.ARN.Known {
-		kind = resourceType(t.ARN.Value)
+		kind = ssmarn.ResourceType(t.ARN.Value)
 	}
-	parameterOrUnknown := kind == "parameter" || !t.ARN.Known
+	parameterOrUnknown := kind == ssmarn.Parameter || !t.ARN.Known
 	missing := map[string]bool{}
 	var skipped []string
 	for _, r := range e.set.Rules {
@@ -306,15 +307,4 @@ func joinWords(w []string) string {
 		return w[0]
 	}
 	return strings.Join(w[:len(w)-1], ", ") + " and " + w[len(w)-1]
-}
-
-// resourceType is the resource type an SSM ARN names ("parameter", "opsitemgroup", ...),
-// or "" when it is not an ARN.
-func resourceType(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return ""
-	}
-	typ, _, _ := strings.Cut(parts[5], "/")
-	return typ
 }
