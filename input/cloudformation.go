@@ -72,17 +72,17 @@ func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Re
 // target reads one AWS::SSM::ResourcePolicy.
 func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	f := tpl.f
-	base := []any{"Resources", m.Key}
+	base := jsonpos.Path{"Resources", m.Key}
 	t := &Target{Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
 	t.Ignore = cfnIgnores(f, m.Value, base)
 	r := newResolver(tpl)
 	props := m.Value.Get("Properties")
-	ppath := append(base[:2:2], "Properties")
+	ppath := base.Append("Properties")
 
 	if arn := props.Get("ResourceArn"); arn != nil {
 		txt, ok := r.str(arn)
 		v := txt.String()
-		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: append(ppath[:3:3], "ResourceArn")}}
+		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: ppath.Append("ResourceArn")}}
 		// The parameter the ARN is built from gives the tier and type. Only a reference links
 		// them: a literal ARN may name a parameter of another account with the same name.
 		if len(r.refs) == 1 {
@@ -96,7 +96,7 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	}
 
 	if pol := props.Get("Policy"); pol != nil {
-		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: append(ppath[:3:3], "Policy")}
+		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: ppath.Append("Policy")}
 		doc, text, isText := r.policy(pol)
 		switch {
 		case isText:
@@ -343,12 +343,12 @@ func quoteUnknowns(text mtext) (mtext, []int) {
 
 // cfnIgnores reads the rule ids a resource's Metadata suppresses:
 // Metadata: {ssmpolicy: {ignore: [rule-id, ...]}} (one id as a plain string is accepted too).
-func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base []any) []IgnoreEntry {
+func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base jsonpos.Path) []IgnoreEntry {
 	list := res.Get("Metadata").Get("ssmpolicy").Get("ignore")
 	if list == nil {
 		return nil
 	}
-	path := append(base[:len(base):len(base)], "Metadata", "ssmpolicy", "ignore")
+	path := base.Append("Metadata", "ssmpolicy", "ignore")
 	var out []IgnoreEntry
 	add := func(n *jsonpos.Node, p []any) {
 		if n.Kind == jsonpos.String && n.Tag == "" && n.Text != "" {
@@ -358,7 +358,7 @@ func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base []any) []IgnoreEntry {
 	switch list.Kind {
 	case jsonpos.Array:
 		for k, it := range list.Items {
-			add(it, append(path[:len(path):len(path)], k))
+			add(it, path.Append(k))
 		}
 	case jsonpos.String:
 		add(list, path)

@@ -126,11 +126,11 @@ func SyntaxProblem(f *jsonpos.File, se *jsonpos.SyntaxError, isJSON bool) Proble
 
 // DuplicateProblems turns repeated keys into duplicate-key findings. base is the path of the
 // parsed document inside the file (for an inline policy, its place in a manifest).
-func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base []any) []Problem {
+func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base jsonpos.Path) []Problem {
 	var out []Problem
 	for _, d := range dups {
 		first := f.Pos(d.First.Start)
-		path := append(append(append([]any{}, base...), d.Path...), d.Key)
+		path := base.Append(d.Path...).Append(d.Key)
 		out = append(out, Problem{
 			Rule:    rules.DuplicateKey,
 			Message: fmt.Sprintf("key %q is written twice in this object (first at line %d, column %d): only the last one counts", d.Key, first.Line, first.Column),

@@ -20,7 +20,7 @@ type Location struct {
 	File *jsonpos.File
 	Span jsonpos.Span
 	// Path is the path of the element from the root of the document in File.
-	Path []any
+	Path jsonpos.Path
 }
 
 // Known reports whether the location points into a file.

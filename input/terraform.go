@@ -32,8 +32,8 @@ type tfInstance struct {
 	key     string // canonical instance key: [0], ["a"], or "" without count or for_each
 	after   *jsonpos.Node
 	unknown *jsonpos.Node
-	path    []any // path of after in the file
-	upath   []any // path of after_unknown in the file
+	path    jsonpos.Path // path of after in the file
+	upath   jsonpos.Path // path of after_unknown in the file
 	origin  Location
 }
 
@@ -102,7 +102,7 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 		if after == nil || after.Kind != jsonpos.Object || onlyDelete(change.Get("actions")) {
 			continue
 		}
-		base := []any{"resource_changes", i, "change"}
+		base := jsonpos.Path{"resource_changes", i, "change"}
 		inst := &tfInstance{
 			module:  canonAddr(text(c.Get("module_address"))),
 			mode:    text(c.Get("mode")),
@@ -111,8 +111,8 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 			key:     indexKey(c.Get("index")),
 			after:   after,
 			unknown: change.Get("after_unknown"),
-			path:    append(base[:3:3], "after"),
-			upath:   append(base[:3:3], "after_unknown"),
+			path:    base.Append("after"),
+			upath:   base.Append("after_unknown"),
 			origin:  p.origin(c, []any{"resource_changes", i}),
 		}
 		if inst.mode == "" {
@@ -123,14 +123,14 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 }
 
 // state reads the resources of a state's module and its child modules.
-func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
+func (p *tfPlan) state(mod *jsonpos.Node, path jsonpos.Path, depth int) {
 	if mod == nil || depth > tfFollowDepth {
 		return
 	}
 	module := canonAddr(text(mod.Get("address")))
 	if list := mod.Get("resources"); list != nil {
 		for i, res := range list.Items {
-			rpath := append(path[:len(path):len(path)], "resources", i)
+			rpath := path.Append("resources", i)
 			inst := &tfInstance{
 				module: module,
 				mode:   text(res.Get("mode")),
@@ -138,7 +138,7 @@ func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
 				name:   text(res.Get("name")),
 				key:    indexKey(res.Get("index")),
 				after:  res.Get("values"),
-				path:   append(rpath[:len(rpath):len(rpath)], "values"),
+				path:   rpath.Append("values"),
 				origin: p.origin(res, rpath),
 			}
 			if inst.after == nil || inst.after.Kind != jsonpos.Object {
@@ -152,15 +152,15 @@ func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
 	}
 	if children := mod.Get("child_modules"); children != nil {
 		for i, child := range children.Items {
-			p.state(child, append(path[:len(path):len(path)], "child_modules", i), depth+1)
+			p.state(child, path.Append("child_modules", i), depth+1)
 		}
 	}
 }
 
 // origin is where a resource instance is declared in the file: its address.
-func (p *tfPlan) origin(n *jsonpos.Node, path []any) Location {
+func (p *tfPlan) origin(n *jsonpos.Node, path jsonpos.Path) Location {
 	if m, ok := n.Member("address"); ok {
-		return Location{File: p.f, Span: m.Value.Span, Path: append(path[:len(path):len(path)], "address")}
+		return Location{File: p.f, Span: m.Value.Span, Path: path.Append("address")}
 	}
 	return Location{File: p.f, Span: n.Span, Path: path}
 }
@@ -188,8 +188,8 @@ func text(n *jsonpos.Node) string {
 func (p *tfPlan) target(inst *tfInstance) *Target {
 	f := p.f
 	t := &Target{Origin: inst.origin, PolicyFile: f}
-	at := func(n *jsonpos.Node, base []any, key string) Location {
-		return Location{File: f, Span: n.Span, Path: append(base[:len(base):len(base)], key)}
+	at := func(n *jsonpos.Node, base jsonpos.Path, key string) Location {
+		return Location{File: f, Span: n.Span, Path: base.Append(key)}
 	}
 
 	var param *tfInstance
@@ -255,9 +255,9 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 		v, u := param.attr(key)
 		switch {
 		case v != nil && v.Kind == jsonpos.String:
-			return Fact{Value: v.Text, Known: true, Loc: Location{File: f, Span: v.Span, Path: append(param.path[:len(param.path):len(param.path)], key)}}
+			return Fact{Value: v.Text, Known: true, Loc: Location{File: f, Span: v.Span, Path: param.path.Append(key)}}
 		case u != nil:
-			return Fact{Loc: Location{File: f, Span: u.Span, Path: append(param.upath[:len(param.upath):len(param.upath)], key)}}
+			return Fact{Loc: Location{File: f, Span: u.Span, Path: param.upath.Append(key)}}
 		}
 		return Fact{Loc: param.origin}
 	}

@@ -21,7 +21,7 @@ var files embed.FS
 // Violation is one way a document breaks its schema.
 type Violation struct {
 	// Path is the element the violation is about, from the document root.
-	Path []any
+	Path jsonpos.Path
 	// OnKey is set when the violation is about the key at the end of Path (an unknown
 	// element) rather than its value.
 	OnKey   bool
@@ -290,7 +290,7 @@ func isStatementPath(path []any) bool {
 	return false
 }
 
-func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.ResultError) Violation {
+func (s *Schema) translate(root *jsonpos.Node, path jsonpos.Path, e gojsonschema.ResultError) Violation {
 	n := at(root, path)
 	d := e.Details()
 	prop, _ := d["property"].(string)
@@ -311,7 +311,7 @@ func (s *Schema) translate(root *jsonpos.Node, path []any, e gojsonschema.Result
 		} else if names := elementNames[where]; len(names) > 0 {
 			msg += " (expected " + strings.Join(names, ", ") + ")"
 		}
-		return Violation{Path: append(path[:len(path):len(path)], prop), OnKey: true, Message: msg}
+		return Violation{Path: path.Append(prop), OnKey: true, Message: msg}
 	case "invalid_type":
 		return Violation{Path: path, Message: fmt.Sprintf("%s must be %s, not %s%s", s.name(path), typeWords(fmt.Sprint(d["expected"])), describe(n), quoteHint(n, d))}
 	case "enum", "const":
@@ -401,7 +401,7 @@ func (s *Schema) missing(path []any, prop string) string {
 }
 
 // combinator explains a oneOf/anyOf/allOf failure that no narrower error explains.
-func (s *Schema) combinator(root *jsonpos.Node, path []any) Violation {
+func (s *Schema) combinator(root *jsonpos.Node, path jsonpos.Path) Violation {
 	n := at(root, path)
 	last := ""
 	if len(path) > 0 {
@@ -410,7 +410,7 @@ func (s *Schema) combinator(root *jsonpos.Node, path []any) Violation {
 	if s.kind == "policy" && isStatementPath(path) && n != nil && n.Kind == jsonpos.Object {
 		for _, pair := range [][2]string{{"Principal", "NotPrincipal"}, {"Action", "NotAction"}, {"Resource", "NotResource"}} {
 			if n.Get(pair[0]) != nil && n.Get(pair[1]) != nil {
-				return Violation{Path: append(path[:len(path):len(path)], pair[1]), OnKey: true,
+				return Violation{Path: path.Append(pair[1]), OnKey: true,
 					Message: fmt.Sprintf("%s has both %s and %s: keep one", s.name(path), pair[0], pair[1])}
 			}
 		}
@@ -438,7 +438,7 @@ func containsStep(path []any, step string) bool {
 }
 
 // principalObject says what is wrong with a principal written as an object.
-func (s *Schema) principalObject(path []any, n *jsonpos.Node) Violation {
+func (s *Schema) principalObject(path jsonpos.Path, n *jsonpos.Node) Violation {
 	if len(n.Members) == 0 {
 		return Violation{Path: path, Message: fmt.Sprintf("%s is an empty object: name principals, such as {\"AWS\": [\"111122223333\"]}", s.name(path))}
 	}
@@ -446,7 +446,7 @@ func (s *Schema) principalObject(path []any, n *jsonpos.Node) Violation {
 		switch m.Key {
 		case "AWS", "Service", "Federated", "CanonicalUser":
 			if !quickStrings(m.Value) {
-				p := append(path[:len(path):len(path)], m.Key)
+				p := path.Append(m.Key)
 				return Violation{Path: p, Message: fmt.Sprintf("%s must be a string or a non-empty list of strings, not %s%s", s.name(p), describe(m.Value), quoteHint(firstNumber(m.Value), gojsonschema.ErrorDetails{"expected": "string"}))}
 			}
 		default:
@@ -456,7 +456,7 @@ func (s *Schema) principalObject(path []any, n *jsonpos.Node) Violation {
 			} else {
 				msg += " (expected AWS, Service, Federated or CanonicalUser)"
 			}
-			return Violation{Path: append(path[:len(path):len(path)], m.Key), OnKey: true, Message: msg}
+			return Violation{Path: path.Append(m.Key), OnKey: true, Message: msg}
 		}
 	}
 	return Violation{Path: path, Message: fmt.Sprintf("%s must be \"*\" or an object such as {\"AWS\": [\"111122223333\"]}", s.name(path))}
