@@ -73,7 +73,7 @@ func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Re
 func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	f := tpl.f
 	base := jsonpos.Path{"Resources", m.Key}
-	t := &Target{Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
+	t := &Target{Kind: CloudFormation, Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
 	t.Ignore = cfnIgnores(f, m.Value, base)
 	r := newResolver(tpl)
 	props := m.Value.Get("Properties")

@@ -241,7 +241,7 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	if entry.Kind != jsonpos.Object {
 		return nil, problems, ""
 	}
-	t := &Target{Origin: Location{File: f, Span: entry.Span, Path: base}}
+	t := &Target{Kind: Manifest, Origin: Location{File: f, Span: entry.Span, Path: base}}
 	t.ARN = factAt(f, entry, base, "arn")
 	if p := entry.Get("parameter"); p != nil && p.Kind == jsonpos.Object {
 		pbase := base.Append("parameter")

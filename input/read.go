@@ -91,7 +91,7 @@ func (r *Reader) Read(f *jsonpos.File) (Result, error) {
 		if !LooksIntended(f.Src) {
 			return Result{Skipped: true}, nil
 		}
-		t := &Target{Origin: Location{File: f}, PolicyFile: f}
+		t := &Target{Kind: Policy, Origin: Location{File: f}, PolicyFile: f}
 		t.Problems = append(t.Problems, SyntaxProblem(f, se, isJSON))
 		return Result{Kind: Policy, Targets: []*Target{t}}, nil
 	}
@@ -142,6 +142,7 @@ func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base jsonpos.P
 
 func (r *Reader) rawPolicy(f *jsonpos.File, parsed *jsonpos.Parsed, isJSON bool) *Target {
 	t := &Target{
+		Kind:       Policy,
 		Policy:     parsed.Root,
 		PolicyFile: f,
 		PolicyLoc:  Location{File: f, Span: parsed.Root.Span},

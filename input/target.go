@@ -42,6 +42,11 @@ type Problem struct {
 
 // Target is one policy for one resource.
 type Target struct {
+	// Kind is the kind of input that declares the target: a policy file, a manifest (also for
+	// the policy files a manifest names), a CloudFormation template or a Terraform plan. None
+	// for a target made by hand.
+	Kind Kind
+
 	// Policy is the parsed policy, its spans in PolicyFile. Nil when it could not be read:
 	// Problems then say why, or PolicyRef names a file still to load.
 	Policy     *jsonpos.Node

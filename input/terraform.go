@@ -187,7 +187,7 @@ func text(n *jsonpos.Node) string {
 // target reads one resource policy.
 func (p *tfPlan) target(inst *tfInstance) *Target {
 	f := p.f
-	t := &Target{Origin: inst.origin, PolicyFile: f}
+	t := &Target{Kind: Terraform, Origin: inst.origin, PolicyFile: f}
 	at := func(n *jsonpos.Node, base jsonpos.Path, key string) Location {
 		return Location{File: f, Span: n.Span, Path: base.Append(key)}
 	}
