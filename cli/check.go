@@ -75,10 +75,8 @@ type setup struct {
 	failOn   finding.Level
 	reporter report.Reporter
 	config   *config.Config
-	// suppress applies the configuration's ignore entries; expired are the
-	// suppression-expired findings for entries past their date.
-	suppress func(finding.Finding) (finding.Suppressed, bool)
-	expired  []finding.Finding
+	// ignores are the configuration's ignore entries as of today.
+	ignores *config.Suppressor
 }
 
 // loadConfig finds and reads the configuration: --config, else .ssmpolicy.yaml in the working
@@ -174,34 +172,15 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	s := &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg}
-	if len(cfg.Ignore) > 0 {
-		docs := ""
-		if r, ok := set.Get("suppression-expired"); ok {
-			docs = r.DocsURL
-		}
-		sup := cfg.Suppressor(env.Now(), docs)
-		s.suppress = func(f finding.Finding) (finding.Suppressed, bool) { return sup.Suppress(f, cfg.Dir) }
-		if engine.Level("suppression-expired") != finding.Ignore {
-			for _, x := range sup.Expired {
-				x.Level = engine.Level("suppression-expired")
-				s.expired = append(s.expired, x)
-			}
-		}
-	}
-	return s, nil
+	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
+		ignores: cfg.Suppressor(env.Now())}, nil
 }
 
 // run checks paths with the setup; more (Prepare, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
-	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Suppress = paths, env.Stdin, s.reader, workers, s.suppress
-	rep := s.engine.Run(cmd.Context(), opts)
-	if len(s.expired) > 0 {
-		rep.Findings = append(rep.Findings, s.expired...)
-		rep.Finish()
-	}
-	return rep
+	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Ignores = paths, env.Stdin, s.reader, workers, s.ignores
+	return s.engine.Run(cmd.Context(), opts)
 }
 
 func unknownRule(set *rules.Set, id string) string {
