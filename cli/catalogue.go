@@ -99,7 +99,7 @@ func newExplain(env *Env) *cobra.Command {
 			if !ok {
 				return usageError("explain %s: %s", args[0], unknownRule(set, args[0]))
 			}
-			fmt.Fprint(env.Stdout, Page(r))
+			fmt.Fprint(env.Stdout, r.Page())
 			return nil
 		},
 	}
@@ -160,22 +160,4 @@ to the configuration's custom_rules and the --rules directories.`,
 	cf.register(cmd)
 	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "time limit for each test")
 	return cmd
-}
-
-// Page is a rule's documentation page: its README, or for a rule without one, a page made
-// from its metadata.
-func Page(r *rules.Rule) string {
-	if strings.TrimSpace(r.Doc) != "" {
-		doc := r.Doc
-		if !strings.HasSuffix(doc, "\n") {
-			doc += "\n"
-		}
-		return doc
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n**Level:** %s\n\n## %s\n\n%s\n", r.ID, r.Level, r.Title, r.Description)
-	if r.DocsURL != "" {
-		fmt.Fprintf(&b, "\nMore: %s\n", r.DocsURL)
-	}
-	return b.String()
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/linter"
 	"github.com/ssmpolicy/ssmpolicy/report"
 	"github.com/ssmpolicy/ssmpolicy/rules"
-	"github.com/ssmpolicy/ssmpolicy/schema"
+	"github.com/ssmpolicy/ssmpolicy/suggest"
 )
 
 // checkFlags are the flags check and apply share.
@@ -34,7 +34,7 @@ type checkFlags struct {
 }
 
 func (f *checkFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	fs.StringVar(&f.config, "config", "", "configuration file (default: .ssmpolicy.yaml in the working directory or a parent)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above this level: error, security-warning, warning, suggestion (default security-warning)")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of extra Rego rules (repeatable)")
@@ -50,8 +50,8 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 }
 
 func (f *checkFlags) validate() error {
-	if !slices.Contains(report.Formats, f.output) {
-		return usageError("unknown output format %q (want %s)", f.output, strings.Join(report.Formats, ", "))
+	if !slices.Contains(report.Formats(), f.output) {
+		return usageError("unknown output format %q (want %s)", f.output, strings.Join(report.Formats(), ", "))
 	}
 	if f.failOn != "" {
 		if _, err := finding.ParseLevel(f.failOn, false); err != nil {
@@ -75,10 +75,8 @@ type setup struct {
 	failOn   finding.Level
 	reporter report.Reporter
 	config   *config.Config
-	// suppress applies the configuration's ignore entries; expired are the
-	// suppression-expired findings for entries past their date.
-	suppress func(finding.Finding) (finding.Suppressed, bool)
-	expired  []finding.Finding
+	// ignores are the configuration's ignore entries as of today.
+	ignores *config.Suppressor
 }
 
 // loadConfig finds and reads the configuration: --config, else .ssmpolicy.yaml in the working
@@ -174,38 +172,19 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	s := &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg}
-	if len(cfg.Ignore) > 0 {
-		docs := ""
-		if r, ok := set.Get("suppression-expired"); ok {
-			docs = r.DocsURL
-		}
-		sup := cfg.Suppressor(env.Now(), docs)
-		s.suppress = func(f finding.Finding) (finding.Suppressed, bool) { return sup.Suppress(f, cfg.Dir) }
-		if engine.Level("suppression-expired") != finding.Ignore {
-			for _, x := range sup.Expired {
-				x.Level = engine.Level("suppression-expired")
-				s.expired = append(s.expired, x)
-			}
-		}
-	}
-	return s, nil
+	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
+		ignores: cfg.Suppressor(env.Now())}, nil
 }
 
 // run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
-	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Suppress = paths, env.Stdin, s.reader, workers, s.suppress
-	rep := s.engine.Run(cmd.Context(), opts)
-	if len(s.expired) > 0 {
-		rep.Findings = append(rep.Findings, s.expired...)
-		rep.Finish()
-	}
-	return rep
+	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Ignores = paths, env.Stdin, s.reader, workers, s.ignores
+	return s.engine.Run(cmd.Context(), opts)
 }
 
 func unknownRule(set *rules.Set, id string) string {
-	if best := schema.Suggest(id, set.IDs()); best != "" {
+	if best := suggest.Closest(id, set.IDs()); best != "" {
 		return fmt.Sprintf("no such rule (did you mean %s?); `ssmpolicy rules` lists them", best)
 	}
 	return "no such rule; `ssmpolicy rules` lists them"
@@ -254,7 +233,7 @@ func newCheck(env *Env) *cobra.Command {
 // format it is also written as a report holding only that failure, so that a pipeline reading
 // the SARIF, JSON or JUnit file finds a valid document that says what went wrong.
 func (f *checkFlags) failEarly(env *Env, err error) error {
-	if f.output == "text" || !slices.Contains(report.Formats, f.output) {
+	if f.output == "text" || !slices.Contains(report.Formats(), f.output) {
 		return err
 	}
 	rep, rerr := report.New(f.output, report.Options{Version: Version, WorkDir: env.Dir})

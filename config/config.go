@@ -15,6 +15,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/schema"
+	"github.com/ssmpolicy/ssmpolicy/suggest"
 )
 
 // FileName is the configuration file looked for in the working directory and its parents.
@@ -249,7 +250,7 @@ func (c *Config) CheckRules(known func(id string) bool, ids []string) error {
 }
 
 func didYouMean(id string, ids []string) string {
-	if s := schema.Suggest(id, ids); s != "" {
+	if s := suggest.Closest(id, ids); s != "" {
 		return fmt.Sprintf(" (did you mean %s?)", s)
 	}
 	return ""

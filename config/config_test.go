@@ -151,7 +151,7 @@ func TestSuppression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := c.Suppressor(time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC), "docs")
+	s := c.Suppressor(time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC))
 	f := func(rule, file, sid string) finding.Finding {
 		x := at(filepath.Join(dir, file), 3)
 		x.Rule, x.Sid = rule, sid
@@ -172,7 +172,7 @@ func TestSuppression(t *testing.T) {
 		{f("principal-self", "x.json", ""), true, "on purpose"}, // expires today: still applies
 	}
 	for _, tc := range tests {
-		got, ok := s.Suppress(tc.f, dir)
+		got, ok := s.Suppress(tc.f)
 		if ok != tc.want || (ok && got.Reason != tc.reason) {
 			t.Errorf("%s in %s (sid %q): suppressed=%v reason=%q, want %v %q", tc.f.Rule, tc.f.File, tc.f.Sid, ok, got.Reason, tc.want, tc.reason)
 		}

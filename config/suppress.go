@@ -9,6 +9,7 @@ import (
 	"github.com/gobwas/glob"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // compileGlob compiles a file pattern: * and ? stay within a path segment, ** crosses them.
@@ -19,7 +20,10 @@ func compileGlob(pattern string) (*glob.Pattern, error) {
 // Suppressor applies the ignore entries to findings. It is safe for concurrent use.
 type Suppressor struct {
 	active []activeEntry
-	// Expired are the suppression-expired findings for entries past their date.
+	// dir is the configuration's directory, to which file patterns are relative.
+	dir string
+	// Expired are the suppression-expired findings for entries past their date, placed on the
+	// entry's line; the findings pipeline gives them their level.
 	Expired []finding.Finding
 }
 
@@ -31,8 +35,8 @@ type activeEntry struct {
 
 // Suppressor prepares the ignore entries for a run on day today. Entries past their expiry
 // date no longer apply; each becomes a suppression-expired finding at its line.
-func (c *Config) Suppressor(today time.Time, docs string) *Suppressor {
-	s := &Suppressor{}
+func (c *Config) Suppressor(today time.Time) *Suppressor {
+	s := &Suppressor{dir: c.Dir}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	for _, e := range c.Ignore {
 		by := fmt.Sprintf("%s:%d", c.File, e.Line)
@@ -45,9 +49,9 @@ func (c *Config) Suppressor(today time.Time, docs string) *Suppressor {
 			end.Column = len([]rune(e.file.LineText(start.Line))) + 1
 			end.Offset = start.Offset + len(strings.TrimLeft(e.file.LineText(start.Line), " \t-"))
 			s.Expired = append(s.Expired, finding.Finding{
-				Rule: "suppression-expired", Level: finding.Warning, File: c.File, Start: start, End: end,
+				Rule: rules.SuppressionExpired, File: c.File, Start: start, End: end,
 				Message: fmt.Sprintf("the ignore entry for %s expired on %s: its findings are reported again; fix them, or renew the entry after a review", what, e.Expires.Format(time.DateOnly)),
-				Docs:    docs, Line: e.file.LineText(start.Line),
+				Line:    e.file.LineText(start.Line),
 			})
 			continue
 		}
@@ -61,10 +65,9 @@ func (c *Config) Suppressor(today time.Time, docs string) *Suppressor {
 	return s
 }
 
-// Suppress reports whether an entry silences f; dir is the configuration's directory, to which
-// file patterns are relative.
-func (s *Suppressor) Suppress(f finding.Finding, dir string) (finding.Suppressed, bool) {
-	rel := relPath(f.File, dir)
+// Suppress reports whether an entry silences f, and says which and why.
+func (s *Suppressor) Suppress(f finding.Finding) (finding.Suppressed, bool) {
+	rel := relPath(f.File, s.dir)
 	for _, e := range s.active {
 		if e.Rule != "" && e.Rule != f.Rule {
 			continue

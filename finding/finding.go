@@ -100,6 +100,10 @@ func (f Finding) Suppress(reason, by string) Suppressed {
 		End: f.End, Pointer: f.Pointer, Reason: reason, By: by}
 }
 
+// StdinName is the file name findings carry for a document read from standard input. It
+// names no file, so no output format turns it into a path or a link.
+const StdinName = "<stdin>"
+
 // Failure is an error that kept the tool from doing part of its job (exit code 2): an
 // unreadable path, a manifest naming a file that is not there, a failed AWS call.
 type Failure struct {
@@ -155,8 +159,46 @@ type Report struct {
 	Failures   []Failure    `json:"errors,omitempty"`
 }
 
-// Finish sorts findings so output is stable run to run, and recounts the summary.
+// Compare is the order findings are written in, so that output is stable run to run: by
+// file, then position, then rule.
+func Compare(a, b Finding) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset),
+		cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.End.Offset, b.End.Offset),
+		cmp.Compare(a.Message, b.Message), cmp.Compare(a.Resource, b.Resource))
+}
+
+// CompareSuppressed is the order suppressed findings are written in.
+func CompareSuppressed(a, b Suppressed) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset), cmp.Compare(a.Rule, b.Rule))
+}
+
+// Key is what makes two findings the same: one reported twice (the same rule with the same
+// message at the same place of the same resource) is shown once.
+type Key struct {
+	File          string
+	Start, End    jsonpos.Pos
+	Rule, Message string
+	Resource      string
+}
+
+// Key returns the finding's identity.
+func (f Finding) Key() Key {
+	return Key{File: f.File, Start: f.Start, End: f.End, Rule: f.Rule, Message: f.Message, Resource: f.Resource}
+}
+
+// Finish puts a report made by hand in the order a run writes (a run's own report gets it from
+// its findings pipeline): findings sorted with repeats dropped, suppressed findings sorted, and
+// the summary counted.
 func (r *Report) Finish() {
+	slices.SortFunc(r.Findings, Compare)
+	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool { return a.Key() == b.Key() })
+	slices.SortFunc(r.Suppressed, CompareSuppressed)
+	r.Summarize()
+}
+
+// Summarize sets the report's version and counts its findings into the summary. Findings and
+// suppressed findings are written as empty lists, never null.
+func (r *Report) Summarize() {
 	r.Version = 1
 	if r.Findings == nil {
 		r.Findings = []Finding{}
@@ -164,18 +206,6 @@ func (r *Report) Finish() {
 	if r.Suppressed == nil {
 		r.Suppressed = []Suppressed{}
 	}
-	slices.SortFunc(r.Findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset),
-			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.End.Offset, b.End.Offset),
-			cmp.Compare(a.Message, b.Message), cmp.Compare(a.Resource, b.Resource))
-	})
-	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool {
-		return a.File == b.File && a.Start == b.Start && a.End == b.End && a.Rule == b.Rule &&
-			a.Message == b.Message && a.Resource == b.Resource
-	})
-	slices.SortFunc(r.Suppressed, func(a, b Suppressed) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start.Offset, b.Start.Offset), cmp.Compare(a.Rule, b.Rule))
-	})
 	s := &r.Summary
 	s.Findings, s.Suppressed = len(r.Findings), len(r.Suppressed)
 	s.Error, s.SecurityWarning, s.Warning, s.Suggestion = 0, 0, 0, 0

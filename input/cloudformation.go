@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // CloudFormation templates, JSON or YAML, short-form tags included: every
@@ -70,17 +72,17 @@ func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Re
 // target reads one AWS::SSM::ResourcePolicy.
 func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	f := tpl.f
-	base := []any{"Resources", m.Key}
-	t := &Target{Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
+	base := jsonpos.Path{"Resources", m.Key}
+	t := &Target{Kind: CloudFormation, Origin: Location{File: f, Span: m.KeySpan, Path: base}, PolicyFile: f}
 	t.Ignore = cfnIgnores(f, m.Value, base)
 	r := newResolver(tpl)
 	props := m.Value.Get("Properties")
-	ppath := append(base[:2:2], "Properties")
+	ppath := base.Append("Properties")
 
 	if arn := props.Get("ResourceArn"); arn != nil {
 		txt, ok := r.str(arn)
 		v := txt.String()
-		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: append(ppath[:3:3], "ResourceArn")}}
+		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: ppath.Append("ResourceArn")}}
 		// The parameter the ARN is built from gives the tier and type. Only a reference links
 		// them: a literal ARN may name a parameter of another account with the same name.
 		if len(r.refs) == 1 {
@@ -89,24 +91,24 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 			}
 		}
 	} else {
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: fmt.Sprintf("%s has no ResourceArn: CloudFormation requires one", m.Key)})
 	}
 
 	if pol := props.Get("Policy"); pol != nil {
-		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: append(ppath[:3:3], "Policy")}
+		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: ppath.Append("Policy")}
 		doc, text, isText := r.policy(pol)
 		switch {
 		case isText:
 			tpl.textPolicy(t, text, pol)
 		case doc == nil:
-			t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.PolicyLoc,
+			t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.PolicyLoc,
 				Message: fmt.Sprintf("the Policy of %s is removed by Ref AWS::NoValue: CloudFormation requires one", m.Key)})
 		default:
 			t.Policy = doc
 		}
 	} else {
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: fmt.Sprintf("%s has no Policy: CloudFormation requires one", m.Key)})
 	}
 	t.Problems = append(t.Problems, r.problems...)
@@ -120,11 +122,7 @@ func arnKnown(v string) bool {
 	if !strings.Contains(v, Unknown) {
 		return true
 	}
-	parts := strings.SplitN(v, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return false
-	}
-	typ, _, _ := strings.Cut(parts[5], "/")
+	typ := ssmarn.ResourceType(v)
 	return typ != "" && !strings.Contains(typ, Unknown)
 }
 
@@ -208,7 +206,7 @@ func (r *cfnResolver) policy(n *jsonpos.Node) (doc *jsonpos.Node, text mtext, is
 func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 	f := tpl.f
 	if len(bytes.TrimSpace(bytes.ReplaceAll(text.b, []byte(Unknown), nil))) == 0 && bytes.Contains(text.b, []byte(Unknown)) {
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy is known only when the stack is deployed (it comes from a template parameter, an import or another resource): none of its checks ran"})
 		return
 	}
@@ -220,7 +218,7 @@ func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 			return
 		}
 		if raw := rawErrorOffset(q.b); len(quoted) > 0 && quoted[0] <= raw {
-			t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+			t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 				Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
 			return
 		}
@@ -228,7 +226,7 @@ func (tpl *cfnTemplate) textPolicy(t *Target, text mtext, n *jsonpos.Node) {
 		return
 	}
 	if len(quoted) > 0 && !stringsWhereQuoted(q.b, quoted) {
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy's JSON is assembled from values known only when the stack is deployed, where its structure depends on them: none of its checks ran"})
 		return
 	}
@@ -345,12 +343,12 @@ func quoteUnknowns(text mtext) (mtext, []int) {
 
 // cfnIgnores reads the rule ids a resource's Metadata suppresses:
 // Metadata: {ssmpolicy: {ignore: [rule-id, ...]}} (one id as a plain string is accepted too).
-func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base []any) []IgnoreEntry {
+func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base jsonpos.Path) []IgnoreEntry {
 	list := res.Get("Metadata").Get("ssmpolicy").Get("ignore")
 	if list == nil {
 		return nil
 	}
-	path := append(base[:len(base):len(base)], "Metadata", "ssmpolicy", "ignore")
+	path := base.Append("Metadata", "ssmpolicy", "ignore")
 	var out []IgnoreEntry
 	add := func(n *jsonpos.Node, p []any) {
 		if n.Kind == jsonpos.String && n.Tag == "" && n.Text != "" {
@@ -360,7 +358,7 @@ func cfnIgnores(f *jsonpos.File, res *jsonpos.Node, base []any) []IgnoreEntry {
 	switch list.Kind {
 	case jsonpos.Array:
 		for k, it := range list.Items {
-			add(it, append(path[:len(path):len(path)], k))
+			add(it, path.Append(k))
 		}
 	case jsonpos.String:
 		add(list, path)

@@ -227,7 +227,7 @@ func stripComment(b []byte) []byte {
 // for an entry that is not a mapping), problems of the entry itself, and the policy file it
 // names ("" for an inline policy).
 func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups []jsonpos.Duplicate) (*Target, []Problem, string) {
-	base := []any{"resources", i}
+	base := jsonpos.Path{"resources", i}
 	var policyDups, own []jsonpos.Duplicate
 	for _, d := range dups {
 		if len(d.Path) >= 1 && d.Path[0] == "policy" {
@@ -241,10 +241,10 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	if entry.Kind != jsonpos.Object {
 		return nil, problems, ""
 	}
-	t := &Target{Origin: Location{File: f, Span: entry.Span, Path: base}}
+	t := &Target{Kind: Manifest, Origin: Location{File: f, Span: entry.Span, Path: base}}
 	t.ARN = factAt(f, entry, base, "arn")
 	if p := entry.Get("parameter"); p != nil && p.Kind == jsonpos.Object {
-		pbase := append(base[:2:2], "parameter")
+		pbase := base.Append("parameter")
 		t.Tier = factAt(f, p, pbase, "tier")
 		t.Type = factAt(f, p, pbase, "type")
 		t.KeyID = factAt(f, p, pbase, "keyId")
@@ -255,7 +255,7 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	if ig := entry.Get("ignore"); ig != nil && ig.Kind == jsonpos.Array {
 		for k, it := range ig.Items {
 			if it.Kind == jsonpos.String {
-				t.Ignore = append(t.Ignore, IgnoreEntry{Rule: it.Text, Loc: Location{File: f, Span: it.Span, Path: append(base[:2:2], "ignore", k)}})
+				t.Ignore = append(t.Ignore, IgnoreEntry{Rule: it.Text, Loc: Location{File: f, Span: it.Span, Path: base.Append("ignore", k)}})
 			}
 		}
 	}
@@ -263,7 +263,7 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	if pol == nil {
 		return nil, problems, "" // the schema violation says so
 	}
-	ppath := append(base[:2:2], "policy")
+	ppath := base.Append("policy")
 	t.PolicyLoc = Location{File: f, Span: pol.Span, Path: ppath}
 	ref := ""
 	switch {
@@ -293,22 +293,11 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	return t, problems, ref
 }
 
-// trimBase drops the first n steps of each duplicate's path: they locate the inline policy,
-// which DuplicateProblems adds back as its base.
-func trimBase(dups []jsonpos.Duplicate, n int) []jsonpos.Duplicate {
-	out := make([]jsonpos.Duplicate, len(dups))
-	for i, d := range dups {
-		d.Path = d.Path[n:]
-		out[i] = d
-	}
-	return out
-}
-
 // factAt reads the string at obj[key] as a fact with its place in the file.
-func factAt(f *jsonpos.File, obj *jsonpos.Node, base []any, key string) Fact {
+func factAt(f *jsonpos.File, obj *jsonpos.Node, base jsonpos.Path, key string) Fact {
 	m, ok := obj.Member(key)
 	if !ok || m.Value.Kind != jsonpos.String {
 		return Fact{}
 	}
-	return Fact{Value: m.Value.Text, Known: true, Loc: Location{File: f, Span: m.Value.Span, Path: append(base[:len(base):len(base)], key)}}
+	return Fact{Value: m.Value.Text, Known: true, Loc: Location{File: f, Span: m.Value.Span, Path: base.Append(key)}}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
 )
 
@@ -90,7 +91,7 @@ func (r *Reader) Read(f *jsonpos.File) (Result, error) {
 		if !LooksIntended(f.Src) {
 			return Result{Skipped: true}, nil
 		}
-		t := &Target{Origin: Location{File: f}, PolicyFile: f}
+		t := &Target{Kind: Policy, Origin: Location{File: f}, PolicyFile: f}
 		t.Problems = append(t.Problems, SyntaxProblem(f, se, isJSON))
 		return Result{Kind: Policy, Targets: []*Target{t}}, nil
 	}
@@ -119,19 +120,19 @@ func SyntaxProblem(f *jsonpos.File, se *jsonpos.SyntaxError, isJSON bool) Proble
 	if end > len(f.Src) {
 		end = len(f.Src)
 	}
-	return Problem{Rule: "invalid-json", Message: fmt.Sprintf("not valid %s: %s", what, se.Msg),
+	return Problem{Rule: rules.InvalidJSON, Message: fmt.Sprintf("not valid %s: %s", what, se.Msg),
 		Loc: Location{File: f, Span: jsonpos.Span{Start: se.Offset, End: end}}}
 }
 
 // DuplicateProblems turns repeated keys into duplicate-key findings. base is the path of the
 // parsed document inside the file (for an inline policy, its place in a manifest).
-func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base []any) []Problem {
+func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base jsonpos.Path) []Problem {
 	var out []Problem
 	for _, d := range dups {
 		first := f.Pos(d.First.Start)
-		path := append(append(append([]any{}, base...), d.Path...), d.Key)
+		path := base.Append(d.Path...).Append(d.Key)
 		out = append(out, Problem{
-			Rule:    "duplicate-key",
+			Rule:    rules.DuplicateKey,
 			Message: fmt.Sprintf("key %q is written twice in this object (first at line %d, column %d): only the last one counts", d.Key, first.Line, first.Column),
 			Loc:     Location{File: f, Span: d.Again, Path: path},
 		})
@@ -141,6 +142,7 @@ func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base []any) []
 
 func (r *Reader) rawPolicy(f *jsonpos.File, parsed *jsonpos.Parsed, isJSON bool) *Target {
 	t := &Target{
+		Kind:       Policy,
 		Policy:     parsed.Root,
 		PolicyFile: f,
 		PolicyLoc:  Location{File: f, Span: parsed.Root.Span},

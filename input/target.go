@@ -20,7 +20,7 @@ type Location struct {
 	File *jsonpos.File
 	Span jsonpos.Span
 	// Path is the path of the element from the root of the document in File.
-	Path []any
+	Path jsonpos.Path
 }
 
 // Known reports whether the location points into a file.
@@ -42,6 +42,11 @@ type Problem struct {
 
 // Target is one policy for one resource.
 type Target struct {
+	// Kind is the kind of input that declares the target: a policy file, a manifest (also for
+	// the policy files a manifest names), a CloudFormation template or a Terraform plan. None
+	// for a target made by hand.
+	Kind Kind
+
 	// Policy is the parsed policy, its spans in PolicyFile. Nil when it could not be read:
 	// Problems then say why, or PolicyRef names a file still to load.
 	Policy     *jsonpos.Node

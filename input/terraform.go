@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // Terraform plans as `terraform show -json plan.out` writes them (and state as `terraform show
@@ -30,8 +32,8 @@ type tfInstance struct {
 	key     string // canonical instance key: [0], ["a"], or "" without count or for_each
 	after   *jsonpos.Node
 	unknown *jsonpos.Node
-	path    []any // path of after in the file
-	upath   []any // path of after_unknown in the file
+	path    jsonpos.Path // path of after in the file
+	upath   jsonpos.Path // path of after_unknown in the file
 	origin  Location
 }
 
@@ -100,7 +102,7 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 		if after == nil || after.Kind != jsonpos.Object || onlyDelete(change.Get("actions")) {
 			continue
 		}
-		base := []any{"resource_changes", i, "change"}
+		base := jsonpos.Path{"resource_changes", i, "change"}
 		inst := &tfInstance{
 			module:  canonAddr(text(c.Get("module_address"))),
 			mode:    text(c.Get("mode")),
@@ -109,8 +111,8 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 			key:     indexKey(c.Get("index")),
 			after:   after,
 			unknown: change.Get("after_unknown"),
-			path:    append(base[:3:3], "after"),
-			upath:   append(base[:3:3], "after_unknown"),
+			path:    base.Append("after"),
+			upath:   base.Append("after_unknown"),
 			origin:  p.origin(c, []any{"resource_changes", i}),
 		}
 		if inst.mode == "" {
@@ -121,14 +123,14 @@ func (p *tfPlan) changes(rc *jsonpos.Node) {
 }
 
 // state reads the resources of a state's module and its child modules.
-func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
+func (p *tfPlan) state(mod *jsonpos.Node, path jsonpos.Path, depth int) {
 	if mod == nil || depth > tfFollowDepth {
 		return
 	}
 	module := canonAddr(text(mod.Get("address")))
 	if list := mod.Get("resources"); list != nil {
 		for i, res := range list.Items {
-			rpath := append(path[:len(path):len(path)], "resources", i)
+			rpath := path.Append("resources", i)
 			inst := &tfInstance{
 				module: module,
 				mode:   text(res.Get("mode")),
@@ -136,7 +138,7 @@ func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
 				name:   text(res.Get("name")),
 				key:    indexKey(res.Get("index")),
 				after:  res.Get("values"),
-				path:   append(rpath[:len(rpath):len(rpath)], "values"),
+				path:   rpath.Append("values"),
 				origin: p.origin(res, rpath),
 			}
 			if inst.after == nil || inst.after.Kind != jsonpos.Object {
@@ -150,15 +152,15 @@ func (p *tfPlan) state(mod *jsonpos.Node, path []any, depth int) {
 	}
 	if children := mod.Get("child_modules"); children != nil {
 		for i, child := range children.Items {
-			p.state(child, append(path[:len(path):len(path)], "child_modules", i), depth+1)
+			p.state(child, path.Append("child_modules", i), depth+1)
 		}
 	}
 }
 
 // origin is where a resource instance is declared in the file: its address.
-func (p *tfPlan) origin(n *jsonpos.Node, path []any) Location {
+func (p *tfPlan) origin(n *jsonpos.Node, path jsonpos.Path) Location {
 	if m, ok := n.Member("address"); ok {
-		return Location{File: p.f, Span: m.Value.Span, Path: append(path[:len(path):len(path)], "address")}
+		return Location{File: p.f, Span: m.Value.Span, Path: path.Append("address")}
 	}
 	return Location{File: p.f, Span: n.Span, Path: path}
 }
@@ -185,9 +187,9 @@ func text(n *jsonpos.Node) string {
 // target reads one resource policy.
 func (p *tfPlan) target(inst *tfInstance) *Target {
 	f := p.f
-	t := &Target{Origin: inst.origin, PolicyFile: f}
-	at := func(n *jsonpos.Node, base []any, key string) Location {
-		return Location{File: f, Span: n.Span, Path: append(base[:len(base):len(base)], key)}
+	t := &Target{Kind: Terraform, Origin: inst.origin, PolicyFile: f}
+	at := func(n *jsonpos.Node, base jsonpos.Path, key string) Location {
+		return Location{File: f, Span: n.Span, Path: base.Append(key)}
 	}
 
 	var param *tfInstance
@@ -204,7 +206,7 @@ func (p *tfPlan) target(inst *tfInstance) *Target {
 		// with one slash whether or not the name starts with one.
 		if param = p.linkByConfig(inst); param != nil {
 			if name, _ := param.attr("name"); name != nil && name.Kind == jsonpos.String && name.Text != "" {
-				t.ARN.Value = "arn:" + Unknown + ":ssm:" + Unknown + ":" + Unknown + ":parameter/" + strings.TrimPrefix(name.Text, "/")
+				t.ARN.Value = ssmarn.ParameterARN(Unknown, Unknown, Unknown, name.Text)
 				t.ARN.Known = true
 			}
 		}
@@ -236,11 +238,11 @@ func (p *tfPlan) target(inst *tfInstance) *Target {
 		t.Policy = pol
 	case polUnknown != nil:
 		t.PolicyLoc = at(polUnknown, inst.upath, "policy")
-		t.Problems = append(t.Problems, Problem{Rule: "context-missing", Loc: t.PolicyLoc,
+		t.Problems = append(t.Problems, Problem{Rule: rules.ContextMissing, Loc: t.PolicyLoc,
 			Message: "the policy is known only after apply (Terraform computes it from values it does not know yet, such as the ARN of a parameter it creates): none of its checks ran; check again on a plan made once those resources exist"})
 	default:
 		t.PolicyLoc = t.Origin
-		t.Problems = append(t.Problems, Problem{Rule: "schema", Loc: t.Origin,
+		t.Problems = append(t.Problems, Problem{Rule: rules.Schema, Loc: t.Origin,
 			Message: "the plan gives this resource no policy"})
 	}
 	return t
@@ -253,9 +255,9 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 		v, u := param.attr(key)
 		switch {
 		case v != nil && v.Kind == jsonpos.String:
-			return Fact{Value: v.Text, Known: true, Loc: Location{File: f, Span: v.Span, Path: append(param.path[:len(param.path):len(param.path)], key)}}
+			return Fact{Value: v.Text, Known: true, Loc: Location{File: f, Span: v.Span, Path: param.path.Append(key)}}
 		case u != nil:
-			return Fact{Loc: Location{File: f, Span: u.Span, Path: append(param.upath[:len(param.upath):len(param.upath)], key)}}
+			return Fact{Loc: Location{File: f, Span: u.Span, Path: param.upath.Append(key)}}
 		}
 		return Fact{Loc: param.origin}
 	}

@@ -23,9 +23,9 @@ func (e *SyntaxError) Error() string { return e.Msg }
 // Duplicate is a key written twice in one object.
 type Duplicate struct {
 	Key   string
-	Path  []any // path of the object that holds the key
-	First Span  // the first time the key was written
-	Again Span  // the repeated key
+	Path  Path // path of the object that holds the key
+	First Span // the first time the key was written
+	Again Span // the repeated key
 }
 
 // Parsed is the result of reading one document.
@@ -90,7 +90,7 @@ func (p *parser) skipSpace() {
 	}
 }
 
-func (p *parser) value(path []any, depth int) (*Node, error) {
+func (p *parser) value(path Path, depth int) (*Node, error) {
 	if depth > MaxDepth {
 		return nil, p.errorf(p.pos, "nesting deeper than %d levels", MaxDepth)
 	}
@@ -321,7 +321,7 @@ func hex4(src []byte, i int) (rune, bool) {
 	return r, true
 }
 
-func (p *parser) array(path []any, depth int) (*Node, error) {
+func (p *parser) array(path Path, depth int) (*Node, error) {
 	n := &Node{Kind: Array, Span: Span{Start: p.pos}}
 	p.pos++
 	p.skipSpace()
@@ -331,7 +331,7 @@ func (p *parser) array(path []any, depth int) (*Node, error) {
 		return n, nil
 	}
 	for {
-		item, err := p.value(append(path[:len(path):len(path)], len(n.Items)), depth+1)
+		item, err := p.value(path.Append(len(n.Items)), depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -358,7 +358,7 @@ func (p *parser) array(path []any, depth int) (*Node, error) {
 	}
 }
 
-func (p *parser) object(path []any, depth int) (*Node, error) {
+func (p *parser) object(path Path, depth int) (*Node, error) {
 	n := &Node{Kind: Object, Span: Span{Start: p.pos}}
 	p.pos++
 	p.skipSpace()
@@ -386,7 +386,7 @@ func (p *parser) object(path []any, depth int) (*Node, error) {
 		}
 		p.pos++
 		p.skipSpace()
-		val, err := p.value(append(path[:len(path):len(path)], key), depth+1)
+		val, err := p.value(path.Append(key), depth+1)
 		if err != nil {
 			return nil, err
 		}

@@ -183,16 +183,16 @@ func Walk(n *Node, fn func(path []any, n *Node)) {
 	walk(n, nil, fn)
 }
 
-func walk(n *Node, path []any, fn func([]any, *Node)) {
+func walk(n *Node, path Path, fn func([]any, *Node)) {
 	fn(path, n)
 	switch n.Kind {
 	case Array:
 		for i, it := range n.Items {
-			walk(it, append(path[:len(path):len(path)], i), fn)
+			walk(it, path.Append(i), fn)
 		}
 	case Object:
 		for _, m := range n.Members {
-			walk(m.Value, append(path[:len(path):len(path)], m.Key), fn)
+			walk(m.Value, path.Append(m.Key), fn)
 		}
 	}
 }

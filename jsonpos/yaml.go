@@ -86,7 +86,7 @@ func (c *yamlConverter) errorf(n *yaml.Node, format string, args ...any) error {
 	return &SyntaxError{Offset: c.offset(n), Msg: fmt.Sprintf(format, args...)}
 }
 
-func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, error) {
+func (c *yamlConverter) convert(y *yaml.Node, path Path, depth int) (*Node, error) {
 	if depth > MaxDepth {
 		return nil, c.errorf(y, "nesting deeper than %d levels", MaxDepth)
 	}
@@ -123,7 +123,7 @@ func (c *yamlConverter) convert(y *yaml.Node, path []any, depth int) (*Node, err
 	case yaml.SequenceNode:
 		n.Kind = Array
 		for k, item := range y.Content {
-			child, err := c.convert(item, append(path[:len(path):len(path)], k), depth+1)
+			child, err := c.convert(item, path.Append(k), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -151,7 +151,7 @@ func size(n *Node) int {
 	return total
 }
 
-func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path []any, depth int) error {
+func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path Path, depth int) error {
 	for k := 0; k+1 < len(y.Content); k += 2 {
 		ky, vy := y.Content[k], y.Content[k+1]
 		if ky.Tag == "!!merge" {
@@ -177,7 +177,7 @@ func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path []any, depth int) er
 		if key.Kind == Object || key.Kind == Array {
 			return c.errorf(ky, "a mapping key must be a scalar")
 		}
-		val, err := c.convert(vy, append(path[:len(path):len(path)], key.Text), depth+1)
+		val, err := c.convert(vy, path.Append(key.Text), depth+1)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
-// Package linter is the check pipeline: it reads inputs into targets, validates each policy
-// against the grammar, evaluates the Rego rules with one prepared query, places every finding
-// at its line and column, applies levels and suppressions, and sorts the result.
+// Package linter runs the checks: it reads inputs into targets, validates each policy against
+// the grammar, evaluates the Rego rules with one prepared query and places every finding at its
+// line and column, then passes the findings through the findings pipeline (package pipeline:
+// levels, suppressions, order) into the report.
 package linter
 
 import (
@@ -16,8 +17,10 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/pipeline"
 	"github.com/ssmpolicy/ssmpolicy/rules"
 	"github.com/ssmpolicy/ssmpolicy/schema"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // query asks every rule package for its findings at once: one prepared query, evaluated per
@@ -42,7 +45,7 @@ const DefaultTimeout = 5 * time.Second
 // Engine checks targets. It is safe for concurrent use.
 type Engine struct {
 	set      *rules.Set
-	levels   map[string]finding.Level
+	levels   *pipeline.Levels
 	policy   *schema.Schema
 	prepared rego.PreparedEvalQuery
 	config   ast.Value
@@ -51,20 +54,14 @@ type Engine struct {
 
 // New compiles the rules of set once and prepares the query.
 func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
-	e := &Engine{set: set, levels: map[string]finding.Level{}, timeout: cfg.Timeout}
+	e := &Engine{set: set, timeout: cfg.Timeout}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
-	for _, r := range set.Rules {
-		e.levels[r.ID] = r.Level
-	}
-	for id, l := range cfg.Levels {
-		if _, ok := set.Get(id); !ok {
-			return nil, fmt.Errorf("unknown rule %q", id)
-		}
-		e.levels[id] = l
-	}
 	var err error
+	if e.levels, err = pipeline.NewLevels(set, cfg.Levels); err != nil {
+		return nil, err
+	}
 	if e.policy, err = schema.Load("policy"); err != nil {
 		return nil, err
 	}
@@ -92,10 +89,9 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 // Rules returns the catalogue the engine runs.
 func (e *Engine) Rules() *rules.Set { return e.set }
 
-// Level is the level rule id reports at in this run.
-func (e *Engine) Level(id string) finding.Level { return e.levels[id] }
-
-// Check runs every check on one target and returns its findings (before suppression).
+// Check runs every check on one target and returns its findings as the checks make them: not
+// levelled yet, and with no suppression applied (the findings pipeline does both). The schema
+// is not checked when its rule is turned off.
 func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding, error) {
 	var out []finding.Finding
 	for _, p := range t.Problems {
@@ -104,13 +100,13 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	if t.Policy == nil {
 		return out, nil
 	}
-	if e.levels["schema"] != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
+	if e.levels.Level(rules.Schema) != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
 		for _, v := range e.policy.Validate(t.Policy) {
 			if unknownAt(t.Policy, v.Path) {
 				continue // a value known only at deploy time may be anything: no guess
 			}
 			loc := input.Location{File: t.PolicyFile, Span: t.Policy.SpanAt(v.Path, v.OnKey), Path: v.Path}
-			out = e.add(out, t, "schema", v.Message, loc, jsonpos.Pointer(v.Path))
+			out = e.add(out, t, rules.Schema, v.Message, loc, jsonpos.Pointer(v.Path))
 		}
 	}
 	if t.Policy.Kind != jsonpos.Object {
@@ -140,7 +136,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 		out = e.add(out, t, rule.ID, msg, loc, pointer)
 	}
 	if cm := e.contextMissing(t); cm != "" {
-		out = e.add(out, t, "context-missing", cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
+		out = e.add(out, t, rules.ContextMissing, cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
 	}
 	return out, nil
 }
@@ -189,15 +185,10 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 	return input.Location{File: t.PolicyFile, Span: span, Path: path}, jsonpos.Pointer(path)
 }
 
-func (e *Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc input.Location, pointer string) []finding.Finding {
-	lvl, ok := e.levels[rule]
-	if !ok || lvl == finding.Ignore {
-		return out
-	}
-	f := finding.Finding{Rule: rule, Level: lvl, Message: msg, Pointer: pointer}
-	if r, ok := e.set.Get(rule); ok {
-		f.Docs = r.DocsURL
-	}
+// add places a finding of rule on t at loc: its file, line and column, the resource and the
+// statement it is about.
+func (*Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc input.Location, pointer string) []finding.Finding {
+	f := finding.Finding{Rule: rule, Message: msg, Pointer: pointer}
 	if t.ARN.Known {
 		f.Resource = strings.ReplaceAll(t.ARN.Value, input.Unknown, "<unknown>")
 	}
@@ -253,13 +244,13 @@ func sidAt(policy *jsonpos.Node, path []any) string {
 func (e *Engine) contextMissing(t *input.Target) string {
 	kind := ""
 	if t.ARN.Known {
-		kind = resourceType(t.ARN.Value)
+		kind = ssmarn.ResourceType(t.ARN.Value)
 	}
-	parameterOrUnknown := kind == "parameter" || !t.ARN.Known
+	parameterOrUnknown := kind == ssmarn.Parameter || !t.ARN.Known
 	missing := map[string]bool{}
 	var skipped []string
 	for _, r := range e.set.Rules {
-		if e.levels[r.ID] == finding.Ignore || len(r.Requires) == 0 {
+		if e.levels.Level(r.ID) == finding.Ignore || len(r.Requires) == 0 {
 			continue
 		}
 		if kind != "" && len(r.Kinds) > 0 && !slices.Contains(r.Kinds, kind) {
@@ -306,15 +297,4 @@ func joinWords(w []string) string {
 		return w[0]
 	}
 	return strings.Join(w[:len(w)-1], ", ") + " and " + w[len(w)-1]
-}
-
-// resourceType is the resource type an SSM ARN names ("parameter", "opsitemgroup", ...),
-// or "" when it is not an ARN.
-func resourceType(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return ""
-	}
-	typ, _, _ := strings.Cut(parts[5], "/")
-	return typ
 }

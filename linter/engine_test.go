@@ -249,7 +249,7 @@ func TestUnparseableFiles(t *testing.T) {
 func TestStdinAndMissingPath(t *testing.T) {
 	e := newEngine(t, Config{})
 	rep := e.Run(context.Background(), RunOptions{Paths: []string{"-", "/no/such/file.json"}, Stdin: strings.NewReader(widePolicy), Reader: newReader(t, input.Context{})})
-	if got := only(rep, "principal-wildcard"); len(got) != 1 || !strings.HasPrefix(got[0], StdinName) {
+	if got := only(rep, "principal-wildcard"); len(got) != 1 || !strings.HasPrefix(got[0], finding.StdinName) {
 		t.Errorf("stdin: %v", got)
 	}
 	if len(rep.Failures) != 1 || rep.Failures[0].File != "/no/such/file.json" {

@@ -1,12 +1,11 @@
 package linter
 
 import (
-	"strings"
-
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // inputFor builds the rules' input document straight into OPA's value types, which spares
@@ -41,13 +40,12 @@ func (e *Engine) inputFor(t *input.Target) ast.Value {
 // keeps only "arn", and resource-format says what is wrong with it.
 func resourceDoc(arn string) ast.Value {
 	obj := ast.NewObject(ast.Item(ast.StringTerm("arn"), ast.StringTerm(arn)))
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	a, err := ssmarn.Parse(arn)
+	if err != nil {
 		return obj
 	}
-	typ, id, _ := strings.Cut(parts[5], "/")
-	for _, kv := range [][2]string{{"partition", parts[1]}, {"service", parts[2]}, {"region", parts[3]},
-		{"account", parts[4]}, {"type", typ}, {"id", id}} {
+	for _, kv := range [][2]string{{"partition", a.Partition}, {"service", a.Service}, {"region", a.Region},
+		{"account", a.AccountID}, {"type", a.Type}, {"id", a.ID}} {
 		obj.Insert(ast.StringTerm(kv[0]), ast.StringTerm(kv[1]))
 	}
 	return obj

@@ -5,25 +5,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/pipeline"
 )
 
 // MaxFileSize bounds the files read; anything larger is not a policy, manifest or template.
 const MaxFileSize = 32 << 20
-
-// StdinName is the file name findings carry for a document read from standard input.
-const StdinName = "<stdin>"
 
 // RunOptions says what to check and how.
 type RunOptions struct {
@@ -37,8 +33,8 @@ type RunOptions struct {
 	// Enrich are the stages run, in order, on each target whose policy could be read, before
 	// its checks (the --live lookup); an error is a failure of the run for that target.
 	Enrich []enrich.Stage
-	// Suppress decides whether the configuration silences a finding.
-	Suppress func(f finding.Finding) (finding.Suppressed, bool)
+	// Ignores are the configuration's ignore entries; nil when there is no configuration.
+	Ignores *config.Suppressor
 	// Visit is called for every target with the findings kept after suppression (apply
 	// decides from them what to send). It may be called concurrently.
 	Visit func(t *input.Target, kept []finding.Finding)
@@ -61,6 +57,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 		rep.Failures = append(rep.Failures, f)
 		mu.Unlock()
 	}
+	out := &collector{rep: rep, mu: &mu, pipe: pipeline.Standard(e.levels, opts.Ignores), visit: opts.Visit}
 	files, stdin := expand(opts, fail)
 	workers := opts.Workers
 	if workers <= 0 {
@@ -85,7 +82,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 				return false
 			}
 		}
-		if stdin != nil && !send(job{path: StdinName, src: stdin}) {
+		if stdin != nil && !send(job{path: finding.StdinName, src: stdin}) {
 			return
 		}
 		for _, m := range sortedManifests(manifests) {
@@ -111,7 +108,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 
 	// Problems a manifest has outside its targets.
 	for _, m := range sortedManifests(manifests) {
-		e.fileProblems(ctx, m.res.Problems, rep, &mu, opts)
+		e.fileProblems(ctx, m.res.Problems, out)
 	}
 
 	var wg sync.WaitGroup
@@ -120,7 +117,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				e.work(ctx, j, opts, rep, &mu, fail)
+				e.work(ctx, j, opts, out, fail)
 			}
 		}()
 	}
@@ -128,7 +125,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 	if err := ctx.Err(); err != nil {
 		fail(finding.Failure{Message: "stopped: " + err.Error()})
 	}
-	rep.Finish()
+	out.pipe.Finish(rep)
 	return rep
 }
 
@@ -195,7 +192,8 @@ func (e *Engine) readManifests(ctx context.Context, opts RunOptions, files []str
 	return found, refs
 }
 
-func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.Report, mu *sync.Mutex, fail func(finding.Failure)) {
+func (e *Engine) work(ctx context.Context, j job, opts RunOptions, out *collector, fail func(finding.Failure)) {
+	rep, mu := out.rep, out.mu
 	var targets []*input.Target
 	files := 0
 	if j.target != nil {
@@ -234,7 +232,7 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.
 			return
 		}
 		targets = res.Targets
-		e.fileProblems(ctx, res.Problems, rep, mu, opts)
+		e.fileProblems(ctx, res.Problems, out)
 	}
 	mu.Lock()
 	rep.Summary.Files += files
@@ -251,19 +249,19 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, rep *finding.
 		if err != nil {
 			fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
 		}
-		e.collect(rep, mu, t, found, opts)
+		out.add(t, found)
 	}
 }
 
 // fileProblems reports the problems a file has outside any target (a manifest's own schema
-// violations and repeated keys): they carry no policy, so Check only places them and applies
-// levels, and the configuration's suppressions still apply.
-func (e *Engine) fileProblems(ctx context.Context, problems []input.Problem, rep *finding.Report, mu *sync.Mutex, opts RunOptions) {
+// violations and repeated keys): they carry no policy, so Check only places them, and the
+// pipeline gives them their levels and applies the configuration's suppressions.
+func (e *Engine) fileProblems(ctx context.Context, problems []input.Problem, out *collector) {
 	if len(problems) == 0 {
 		return
 	}
-	kept, _ := e.Check(ctx, &input.Target{Problems: problems})
-	e.collect(rep, mu, nil, kept, opts)
+	found, _ := e.Check(ctx, &input.Target{Problems: problems})
+	out.add(nil, found)
 }
 
 func fileName(l input.Location) string {
@@ -273,146 +271,25 @@ func fileName(l input.Location) string {
 	return l.File.Name
 }
 
-// collect applies the target's own ignores and the configuration's suppressions, then adds
-// the findings to the report.
-func (e *Engine) collect(rep *finding.Report, mu *sync.Mutex, t *input.Target, found []finding.Finding, opts RunOptions) {
-	var kept []finding.Finding
-	var suppressed []finding.Suppressed
-	for _, f := range found {
-		if s, ok := targetIgnore(t, f); ok {
-			suppressed = append(suppressed, s)
-			continue
-		}
-		if opts.Suppress != nil {
-			if s, ok := opts.Suppress(f); ok {
-				suppressed = append(suppressed, s)
-				continue
-			}
-		}
-		kept = append(kept, f)
-	}
-	if t != nil && opts.Visit != nil {
-		opts.Visit(t, kept)
-	}
-	mu.Lock()
-	rep.Findings = append(rep.Findings, kept...)
-	rep.Suppressed = append(rep.Suppressed, suppressed...)
-	mu.Unlock()
+// collector takes the findings the workers make through the per-target stages of the
+// findings pipeline into the report.
+type collector struct {
+	rep   *finding.Report
+	mu    *sync.Mutex
+	pipe  *pipeline.Pipeline
+	visit func(t *input.Target, kept []finding.Finding)
 }
 
-// targetIgnore applies an ignore list written with the target (a manifest's `ignore`, a
-// template resource's Metadata).
-func targetIgnore(t *input.Target, f finding.Finding) (finding.Suppressed, bool) {
-	if t == nil {
-		return finding.Suppressed{}, false
+// add passes the findings of target t (nil for a file's problems outside any target) through
+// the pipeline, shows apply what is kept, and adds them to the report.
+func (c *collector) add(t *input.Target, found []finding.Finding) {
+	b := &pipeline.Batch{Target: t, Findings: found}
+	c.pipe.ProcessTarget(b)
+	if t != nil && c.visit != nil {
+		c.visit(t, b.Findings)
 	}
-	for _, ig := range t.Ignore {
-		if ig.Rule != f.Rule {
-			continue
-		}
-		by := ""
-		if ig.Loc.File != nil {
-			p := ig.Loc.File.Pos(ig.Loc.Span.Start)
-			by = fmt.Sprintf("%s:%d", ig.Loc.File.Name, p.Line)
-		}
-		return f.Suppress("ignored for this resource where it is declared", by), true
-	}
-	return finding.Suppressed{}, false
-}
-
-// expand turns the paths into the files to read, in a stable order, and reads standard input
-// when "-" is among them.
-func expand(opts RunOptions, fail func(finding.Failure)) ([]string, []byte) {
-	var files []string
-	var stdin []byte
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
-		}
-	}
-	for _, p := range opts.Paths {
-		if p == "-" {
-			if stdin != nil || opts.Stdin == nil {
-				continue
-			}
-			b, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxFileSize+1))
-			if err != nil {
-				fail(finding.Failure{File: StdinName, Message: err.Error()})
-				continue
-			}
-			stdin = b
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			fail(finding.Failure{File: p, Message: cleanErr(err).Error()})
-			continue
-		}
-		if !info.IsDir() {
-			add(filepath.Clean(p))
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				fail(finding.Failure{File: path, Message: cleanErr(err).Error()})
-				return nil
-			}
-			if d.IsDir() {
-				switch d.Name() {
-				case ".git", "vendor", "node_modules":
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() && walkedExt(path) {
-				add(path)
-			}
-			return nil
-		})
-		if err != nil {
-			fail(finding.Failure{File: p, Message: err.Error()})
-		}
-	}
-	return files, stdin
-}
-
-func walkedExt(p string) bool {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".json", ".yaml", ".yml", ".template":
-		return true
-	}
-	return false
-}
-
-func readFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not a policy, manifest or template", MaxFileSize>>20)
-	}
-	return b, nil
-}
-
-// cleanErr drops the path an *fs.PathError repeats, since failures name the file already.
-func cleanErr(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
-}
-
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
+	c.mu.Lock()
+	c.rep.Findings = append(c.rep.Findings, b.Findings...)
+	c.rep.Suppressed = append(c.rep.Suppressed, b.Suppressed...)
+	c.mu.Unlock()
 }

@@ -59,7 +59,7 @@ func fixtureReport() *finding.Report {
 				Docs: docs + "version/README.md", Line: "{",
 			},
 			{
-				Rule: "context-missing", Level: finding.Warning, File: stdinName,
+				Rule: "context-missing", Level: finding.Warning, File: finding.StdinName,
 				Message: "no resource ARN: resource-mismatch, parameter-tier did not run",
 				Start:   pos(1, 1, 0), End: pos(1, 1, 0), Pointer: "",
 				Docs: docs + "context-missing/README.md",

@@ -52,7 +52,7 @@ func TestGitHubCommands(t *testing.T) {
 			Message: "100% open:\nto all, really", Start: pos(3, 5, 20), End: pos(3, 9, 24)},
 		{Rule: "schema", Level: finding.Error, File: "/src/project/x.json",
 			Message: "spans lines", Start: pos(2, 3, 5), End: pos(4, 2, 30)},
-		{Rule: "principal-self", Level: finding.Suggestion, File: stdinName,
+		{Rule: "principal-self", Level: finding.Suggestion, File: finding.StdinName,
 			Message: "from stdin", Start: pos(1, 1, 0), End: pos(1, 1, 0)},
 	}}
 	rep.Finish()

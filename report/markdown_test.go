@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/ssmpolicy/ssmpolicy/finding"
 )
 
 func TestMarkdownEscaping(t *testing.T) {
@@ -34,7 +36,7 @@ func TestMarkdownSourceLinks(t *testing.T) {
 	if got := m.location("/elsewhere/x.json", 1, 1); got != "/elsewhere/x.json:1:1" {
 		t.Errorf("a file outside the workspace got a link: %s", got)
 	}
-	if got := m.location(stdinName, 1, 1); got != `\<stdin\>:1:1` {
+	if got := m.location(finding.StdinName, 1, 1); got != `\<stdin\>:1:1` {
 		t.Errorf("stdin location = %s", got)
 	}
 	delete(env, "GITHUB_SHA")

@@ -4,11 +4,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-)
 
-// stdinName is the file name the linter gives a document read from standard input
-// (linter.StdinName); it names no file, so no format turns it into a path or a link.
-const stdinName = "<stdin>"
+	"github.com/ssmpolicy/ssmpolicy/finding"
+)
 
 // place is where a finding's file is, seen from the working directory.
 type place struct {
@@ -20,7 +18,7 @@ type place struct {
 }
 
 func locate(workDir, file string) place {
-	if file == "" || file == stdinName {
+	if file == "" || file == finding.StdinName {
 		return place{}
 	}
 	abs := file

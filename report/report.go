@@ -37,13 +37,14 @@ type Options struct {
 	Source *SourceLinks
 }
 
-// Formats lists the output formats, in the order the help shows them.
-var Formats = []string{"text", "json", "sarif", "github", "junit", "markdown"}
+// Formats lists the output formats, in the order the help shows them. The list is new on
+// every call, so that no caller can change the formats another sees.
+func Formats() []string { return []string{"text", "json", "sarif", "github", "junit", "markdown"} }
 
 // New returns the reporter for format.
 func New(format string, opts Options) (Reporter, error) {
-	if !slices.Contains(Formats, format) {
-		return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+	if !slices.Contains(Formats(), format) {
+		return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats(), ", "))
 	}
 	dir := opts.WorkDir
 	if dir == "" {

@@ -72,11 +72,11 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	if len(goldenExt) != len(Formats) {
-		t.Fatalf("a format lacks its golden file name: %v vs %v", goldenExt, Formats)
+	if len(goldenExt) != len(Formats()) {
+		t.Fatalf("a format lacks its golden file name: %v vs %v", goldenExt, Formats())
 	}
 	for _, fx := range fixtures {
-		for _, format := range Formats {
+		for _, format := range Formats() {
 			t.Run(fx.name+"/"+format, func(t *testing.T) {
 				golden(t, fx.name+"."+goldenExt[format], publish(t, newReporter(t, format), fx.rep()))
 			})
@@ -128,7 +128,7 @@ func TestMachineFormatsAreValid(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		if _, err := New(f, Options{}); err != nil {
 			t.Errorf("New(%q): %v", f, err)
 		}
@@ -145,7 +145,7 @@ func TestLocate(t *testing.T) {
 		{"/src/project/sub/b.yaml", "sub/b.yaml", "/src/project/sub/b.yaml"},
 		{"../other/c.json", "", "/src/other/c.json"},
 		{"/src/projects/d.json", "", "/src/projects/d.json"},
-		{stdinName, "", ""},
+		{finding.StdinName, "", ""},
 	} {
 		p := locate(workDir, c.file)
 		if p.rel != c.rel || p.abs != c.abs {
@@ -165,7 +165,7 @@ func TestLocate(t *testing.T) {
 
 func BenchmarkReporters(b *testing.B) {
 	rep := bigReport(1000)
-	for _, format := range Formats {
+	for _, format := range Formats() {
 		r := newReporter(b, format)
 		b.Run(format, func(b *testing.B) {
 			b.ReportAllocs()
@@ -175,5 +175,14 @@ func BenchmarkReporters(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFormatsIsACopy checks that a caller changing the list of formats changes no one else's.
+func TestFormatsIsACopy(t *testing.T) {
+	f := Formats()
+	f[0] = "changed"
+	if Formats()[0] != "text" {
+		t.Errorf("Formats() = %v after a caller changed its copy", Formats())
 	}
 }

@@ -27,7 +27,8 @@ func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.
 		SetStore(inmem.New()).
 		SetDefaultRegoVersion(ast.RegoV1).
 		SetTimeout(timeout).
-		Run(ctx, modules)
+		SetModules(modules).
+		RunTests(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("run rego tests: %w", err)
 	}

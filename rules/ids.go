@@ -1,0 +1,19 @@
+package rules
+
+// The ids of the rules the engine reports itself (custom.engine: go in their METADATA): they
+// are about reading the input, the grammar, or the facts around a policy rather than its
+// meaning, so Go code finds them. Their packages carry the metadata into the catalogue.
+const (
+	InvalidJSON        = "invalid-json"
+	DuplicateKey       = "duplicate-key"
+	Schema             = "schema"
+	ContextMissing     = "context-missing"
+	ContextMismatch    = "context-mismatch"
+	ResourceNotFound   = "resource-not-found"
+	SuppressionExpired = "suppression-expired"
+)
+
+// EngineIDs lists the ids of the rules the engine reports itself, sorted.
+func EngineIDs() []string {
+	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema, SuppressionExpired}
+}
