@@ -1,10 +1,12 @@
 package awsfake_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go"
 
@@ -84,4 +87,88 @@ func rawCall(t *testing.T, f *awsfake.Server, method, target, contentType string
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(b)
+}
+
+// Accounts the multi-account tests use besides the home one.
+const (
+	consumer = "444455556666"
+	outsider = "999999999999"
+)
+
+// retryer is a standard retryer with tiny backoff.
+func retryer(maxAttempts int) aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		o.MaxBackoff = 2 * time.Millisecond
+	})
+}
+
+// as returns an SDK configuration acting as account in region.
+func as(f *awsfake.Server, account, region string, maxAttempts int) aws.Config {
+	cfg := f.ConfigFor(account, region)
+	cfg.Retryer = func() aws.Retryer { return retryer(maxAttempts) }
+	return cfg
+}
+
+// ramClient is the real RAM client, acting as account in the home region.
+func ramClient(f *awsfake.Server, account string, maxAttempts int) *ram.Client {
+	return ram.NewFromConfig(as(f, account, awsfake.DefaultRegion, maxAttempts))
+}
+
+// ssmAs is the real SSM client, acting as account in region.
+func ssmAs(f *awsfake.Server, account, region string, maxAttempts int) *ssm.Client {
+	return ssm.NewFromConfig(as(f, account, region, maxAttempts))
+}
+
+// clock is a test clock for WithClock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// sharedParameter seeds an Advanced parameter in the home store and puts a
+// policy on it through the SDK granting the consumer the actions given.
+func sharedParameter(t *testing.T, f *awsfake.Server, name string, actions ...string) string {
+	t.Helper()
+	p, err := f.AddParameter(awsfake.Parameter{Name: name, Tier: awsfake.TierAdvanced})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := clients(t, f, 1)
+	if _, err := sc.PutResourcePolicy(context.Background(), &ssm.PutResourcePolicyInput{
+		ResourceArn: &p.ARN, Policy: aws.String(grantDoc(consumer, p.ARN, actions...)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return p.ARN
+}
+
+// grantDoc is a one-statement policy granting account the actions on arn.
+func grantDoc(account, arn string, actions ...string) string {
+	quoted := make([]string, len(actions))
+	for i, a := range actions {
+		quoted[i] = `"` + a + `"`
+	}
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account +
+		`:root"},"Action":[` + strings.Join(quoted, ",") + `],"Resource":"` + arn + `"}]}`
+}
+
+// readOnly is the action set of AWSRAMDefaultPermissionSSMParameterReadOnly,
+// in another order and case than RAM lists it.
+func readOnly() []string {
+	return []string{"ssm:GetParameters", "SSM:GetParameter", "ssm:DescribeParameters"}
 }
