@@ -156,7 +156,7 @@ func (s *Server) listResources(c *call) (any, *apiError) {
 	return struct {
 		Resources []ramResource `json:"resources"`
 		NextToken string        `json:"nextToken,omitempty"`
-	}{slices.Concat([]ramResource{}, all[start:end]), pageToken("lr", end, len(all))}, nil
+	}{append([]ramResource{}, all[start:end]...), pageToken("lr", end, len(all))}, nil
 }
 
 type ramShare struct {
@@ -217,7 +217,7 @@ func (s *Server) getResourceShares(c *call) (any, *apiError) {
 	return struct {
 		ResourceShares []ramShare `json:"resourceShares"`
 		NextToken      string     `json:"nextToken,omitempty"`
-	}{slices.Concat([]ramShare{}, all[start:end]), pageToken("grs", end, len(all))}, nil
+	}{append([]ramShare{}, all[start:end]...), pageToken("grs", end, len(all))}, nil
 }
 
 func shareOwner(arn string) string { return principalAccount(arn) }
@@ -334,7 +334,7 @@ func (s *Server) listPermissions(c *call) (any, *apiError) {
 	return struct {
 		Permissions []ramPermission `json:"permissions"`
 		NextToken   string          `json:"nextToken,omitempty"`
-	}{slices.Concat([]ramPermission{}, all[start:end]), pageToken("lp", end, len(all))}, nil
+	}{append([]ramPermission{}, all[start:end]...), pageToken("lp", end, len(all))}, nil
 }
 
 // validPermissionName checks the model's PermissionName shape: 1 to 36
