@@ -1,0 +1,172 @@
+package awsfake_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
+	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/ssmpolicy/ssmpolicy/awsfake"
+)
+
+func TestSeedDeterministic(t *testing.T) {
+	seed := func(s uint64) awsfake.SeedReport {
+		spec := awsfake.DefaultSeedSpec(300)
+		spec.Seed = s
+		rep, err := awsfake.New().Seed(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	a, b, c := seed(7), seed(7), seed(8)
+	if !slices.Equal(a.Planted, b.Planted) || !slices.Equal(a.Clean, b.Clean) || a.Advanced != b.Advanced {
+		t.Fatal("the same spec seeded different data")
+	}
+	if slices.Equal(a.Clean, c.Clean) {
+		t.Fatal("another seed gave the same policies")
+	}
+	if _, err := awsfake.New().Seed(awsfake.SeedSpec{Parameters: -1}); err == nil {
+		t.Fatal("a negative count was accepted")
+	}
+}
+
+// pageAll pages DescribeParameters to the end and returns every parameter
+// and the number of pages.
+func pageAll(t *testing.T, sc *ssm.Client, in *ssm.DescribeParametersInput) ([]types.ParameterMetadata, int) {
+	t.Helper()
+	var all []types.ParameterMetadata
+	pages := 0
+	p := ssm.NewDescribeParametersPaginator(sc, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		all = append(all, out.Parameters...)
+	}
+	return all, pages
+}
+
+// TestSeedAtScale seeds 10,000 parameters over two accounts and two
+// regions and reads them back the way an audit does.
+func TestSeedAtScale(t *testing.T) {
+	f := awsfake.StartTest(t)
+	spec := awsfake.DefaultSeedSpec(2500)
+	spec.Accounts = []string{awsfake.DefaultAccount, "222233334444"}
+	spec.Regions = []string{"us-east-1", "eu-west-1"}
+	spec.Role = "ssmpolicy-audit"
+	rep, err := f.Seed(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Parameters != 10000 || rep.Advanced < 4500 || rep.Advanced > 5500 || rep.Policies < 2000 || rep.Policies > 3000 {
+		t.Fatalf("report %d parameters, %d advanced, %d policies", rep.Parameters, rep.Advanced, rep.Policies)
+	}
+	kinds := map[string]int{}
+	for _, p := range rep.Planted {
+		kinds[p.Problem]++
+	}
+	for _, k := range []string{awsfake.ProblemWildcardPrincipal, awsfake.ProblemUnpromotedShare, awsfake.ProblemAWSManagedKey, awsfake.ProblemOutsideAccount} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s planted: %v", k, kinds)
+		}
+	}
+	if len(rep.Planted)+len(rep.Clean) != rep.Policies || rep.Promoted != rep.Policies-kinds[awsfake.ProblemUnpromotedShare] {
+		t.Fatalf("report does not add up: %+v", kinds)
+	}
+
+	// The Advanced filter over every page of every store finds exactly the
+	// Advanced parameters; pages are at most MaxResults long.
+	advanced := 0
+	for _, account := range spec.Accounts {
+		for _, region := range spec.Regions {
+			got, pages := pageAll(t, ssmAs(f, account, region, 1), &ssm.DescribeParametersInput{
+				MaxResults:       aws.Int32(50),
+				ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Tier"), Option: aws.String("Equals"), Values: []string{"Advanced"}}},
+			})
+			if pages != 50 {
+				t.Errorf("%s/%s: %d pages, want 2500/50", account, region, pages)
+			}
+			for _, md := range got {
+				if md.Tier != types.ParameterTierAdvanced || !strings.Contains(aws.ToString(md.ARN), ":"+region+":"+account+":") {
+					t.Fatalf("%s/%s listed %+v", account, region, md)
+				}
+			}
+			advanced += len(got)
+		}
+	}
+	if advanced != rep.Advanced {
+		t.Fatalf("the Tier filter found %d Advanced parameters, the seed made %d", advanced, rep.Advanced)
+	}
+
+	// A planted problem is there to be found.
+	planted := func(kind string) awsfake.Planted {
+		i := slices.IndexFunc(rep.Planted, func(p awsfake.Planted) bool { return p.Problem == kind })
+		return rep.Planted[i]
+	}
+	ctx := context.Background()
+	w := planted(awsfake.ProblemWildcardPrincipal)
+	gp, err := ssmAs(f, w.Account, w.Region, 1).GetResourcePolicies(ctx, &ssm.GetResourcePoliciesInput{ResourceArn: &w.ARN})
+	if err != nil || len(gp.Policies) != 1 || !strings.Contains(aws.ToString(gp.Policies[0].Policy), `"Principal":"*"`) {
+		t.Fatalf("wildcard policy: %v %+v", err, gp)
+	}
+	u := planted(awsfake.ProblemUnpromotedShare)
+	rc := ram.NewFromConfig(as(f, u.Account, u.Region, 1))
+	lr, err := rc.ListResources(ctx, &ram.ListResourcesInput{ResourceOwner: ramtypes.ResourceOwnerSelf, ResourceArns: []string{u.ARN}})
+	if err != nil || len(lr.Resources) != 1 {
+		t.Fatalf("unpromoted share: %v %+v", err, lr)
+	}
+	gs, err := rc.GetResourceShares(ctx, &ram.GetResourceSharesInput{ResourceOwner: ramtypes.ResourceOwnerSelf, ResourceShareArns: []string{aws.ToString(lr.Resources[0].ResourceShareArn)}})
+	if err != nil || gs.ResourceShares[0].FeatureSet != ramtypes.ResourceShareFeatureSetCreatedFromPolicy {
+		t.Fatalf("unpromoted share state: %v %+v", err, gs)
+	}
+	k := planted(awsfake.ProblemAWSManagedKey)
+	name := k.ARN[strings.Index(k.ARN, ":parameter")+len(":parameter"):]
+	dp, err := ssmAs(f, k.Account, k.Region, 1).DescribeParameters(ctx, &ssm.DescribeParametersInput{MaxResults: aws.Int32(50),
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{name}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := pageAll(t, ssmAs(f, k.Account, k.Region, 1), &ssm.DescribeParametersInput{
+		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{name}}}})
+	if len(all) != 1 || aws.ToString(all[0].KeyId) != awsfake.AWSManagedSSMAlias || dp.NextToken == nil {
+		t.Fatalf("AWS managed key parameter: %+v (first page token %v)", all, dp.NextToken)
+	}
+	key, err := kms.NewFromConfig(as(f, k.Account, k.Region, 1)).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(awsfake.SeedKeyAlias)})
+	if err != nil || key.KeyMetadata.KeyManager != kmstypes.KeyManagerTypeCustomer {
+		t.Fatalf("seed key: %v", err)
+	}
+
+	// The consumer finds in each region exactly the promoted shares that
+	// grant it (or everyone).
+	wantShared := 0
+	for _, p := range rep.Planted {
+		if p.Region == "us-east-1" && (p.Problem == awsfake.ProblemWildcardPrincipal || p.Problem == awsfake.ProblemAWSManagedKey) {
+			wantShared++
+		}
+	}
+	for _, arn := range rep.Clean {
+		if strings.Contains(arn, ":us-east-1:") {
+			wantShared++
+		}
+	}
+	shared, _ := pageAll(t, ssmAs(f, "444455556666", "us-east-1", 1), &ssm.DescribeParametersInput{Shared: aws.Bool(true), MaxResults: aws.Int32(50)})
+	if len(shared) != wantShared {
+		t.Fatalf("the consumer sees %d shared parameters, want %d", len(shared), wantShared)
+	}
+
+	// Each seeded account's role can be assumed.
+	if _, err := assumed(f, awsfake.RoleARN("222233334444", "ssmpolicy-audit"), 1).Credentials.Retrieve(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
