@@ -155,8 +155,8 @@ func encodeQuery(op string, out any, apiErr *apiError, reqID string, headers map
 	if apiErr == nil {
 		type envelope struct {
 			XMLName  xml.Name
-			Xmlns    string `xml:"xmlns,attr"`
-			Result   any    `xml:",omitempty"`
+			Xmlns    string                `xml:"xmlns,attr"`
+			Result   any                   `xml:",omitempty"`
 			Metadata queryResponseMetadata `xml:"ResponseMetadata"`
 		}
 		env := envelope{XMLName: xml.Name{Local: op + "Response"}, Xmlns: stsNamespace, Metadata: queryResponseMetadata{reqID}}

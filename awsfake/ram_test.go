@@ -3,11 +3,13 @@ package awsfake_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ram"
 	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -274,5 +276,28 @@ func TestPolicyUpdateFollowsShare(t *testing.T) {
 	}
 	if n := len(f.Home().Permissions()); n != 0 {
 		t.Fatalf("%d permissions left; the replaced CREATED_FROM_POLICY one should be gone", n)
+	}
+}
+
+// TestRAMEndpointVariable: the SDK's shared configuration reaches the fake
+// through AWS_ENDPOINT_URL_RAM, as the apply step's clients will.
+func TestRAMEndpointVariable(t *testing.T) {
+	f := awsfake.StartTest(t)
+	arn := sharedParameter(t, f, "/app/env", readOnly()...)
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_PROFILE": "", "AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_RAM": f.URL(), "AWS_REGION": awsfake.DefaultRegion,
+		"AWS_ACCESS_KEY_ID": awsfake.AccessKeyID, "AWS_SECRET_ACCESS_KEY": awsfake.SecretAccessKey, "AWS_SESSION_TOKEN": "",
+	} {
+		t.Setenv(k, v)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	findShare(t, ram.NewFromConfig(cfg), arn)
+	if f.Count(awsfake.OpListResources) != 1 {
+		t.Fatal("ListResources did not reach the fake")
 	}
 }

@@ -100,7 +100,9 @@ func (s *Server) WritePolicy(arn, policyID, document string) (Policy, error) {
 }
 
 // RemovePolicy deletes a policy of the home store. See Store.RemovePolicy.
-func (s *Server) RemovePolicy(arn, policyID string) error { return s.Home().RemovePolicy(arn, policyID) }
+func (s *Server) RemovePolicy(arn, policyID string) error {
+	return s.Home().RemovePolicy(arn, policyID)
+}
 
 // Policies returns the policies on a resource of the home store.
 func (s *Server) Policies(arn string) []Policy { return s.Home().Policies(arn) }

@@ -14,20 +14,20 @@ type store struct {
 
 	params    map[string]*parameter // by name
 	byARN     map[string]*parameter
-	names     []string // sorted parameter names; nil when stale
+	names     []string           // sorted parameter names; nil when stale
 	keys      map[string]*kmsKey // by key id
 	aliases   map[string]string  // alias name (alias/x) -> key id
 	resources map[string]bool    // extra ARNs that accept policies
 	policies  map[string][]*storedPolicy
 
-	shares      map[string]*share // by ARN
-	shareOrder  []string          // ARNs in creation order
-	sharesOf    map[string][]*share
-	perms       map[string]*permission // CREATED_FROM_POLICY and customer managed, by ARN
-	permOrder   []string
-	tokens      map[string]*promoteToken // PromotePermissionCreatedFromPolicy client tokens
-	promoting   []*share                 // shares whose promotion has not been settled
-	bucket      tokenBucket
+	shares     map[string]*share // by ARN
+	shareOrder []string          // ARNs in creation order
+	sharesOf   map[string][]*share
+	perms      map[string]*permission // CREATED_FROM_POLICY and customer managed, by ARN
+	permOrder  []string
+	tokens     map[string]*promoteToken // PromotePermissionCreatedFromPolicy client tokens
+	promoting  []*share                 // shares whose promotion has not been settled
+	bucket     tokenBucket
 }
 
 // Store is a handle on one account's resources in one region, for seeding
@@ -55,12 +55,6 @@ func (h *Store) Account() string { return h.st.account }
 
 // Region is the store's region.
 func (h *Store) Region() string { return h.st.region }
-
-func (s *Server) home() *store {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.storeLocked(s.account, s.region)
-}
 
 func (s *Server) storeLocked(account, region string) *store {
 	k := storeKey{account, region}
