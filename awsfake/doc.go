@@ -102,4 +102,12 @@
 // all the same), and no operation returns a parameter value. Unknown
 // operations are logged without their body. All methods are safe for
 // concurrent use.
+//
+// A client that allows a single attempt can, now and then, fail to read a
+// response larger than 4 KB with "use of closed network connection": the
+// SDK closes the request body as soon as the response headers arrive, which
+// against a server this fast can beat net/http's check for extra body bytes,
+// and the transport then closes the connection. The SDK retries it as a
+// connection error, so clients reading many large pages should allow
+// retries.
 package awsfake
