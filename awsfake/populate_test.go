@@ -93,8 +93,19 @@ func TestSeedAtScale(t *testing.T) {
 		t.Fatalf("report does not add up: %+v", kinds)
 	}
 
-	// The Advanced filter over every page of every store finds exactly the
-	// Advanced parameters; pages are at most MaxResults long.
+	checkAdvancedListing(t, f, spec, rep)
+	checkPlanted(t, f, rep)
+	checkConsumerView(t, f, rep)
+	// Each seeded account's role can be assumed.
+	if _, err := assumed(f, awsfake.RoleARN("222233334444", "ssmpolicy-audit"), 1).Credentials.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkAdvancedListing: the Advanced filter over every page of every store
+// finds exactly the Advanced parameters.
+func checkAdvancedListing(t *testing.T, f *awsfake.Server, spec awsfake.SeedSpec, rep awsfake.SeedReport) {
+	t.Helper()
 	advanced := 0
 	for _, account := range spec.Accounts {
 		for _, region := range spec.Regions {
@@ -116,8 +127,11 @@ func TestSeedAtScale(t *testing.T) {
 	if advanced != rep.Advanced {
 		t.Fatalf("the Tier filter found %d Advanced parameters, the seed made %d", advanced, rep.Advanced)
 	}
+}
 
-	// A planted problem is there to be found.
+// checkPlanted: each kind of planted problem is there to be found.
+func checkPlanted(t *testing.T, f *awsfake.Server, rep awsfake.SeedReport) {
+	t.Helper()
 	planted := func(kind string) awsfake.Planted {
 		i := slices.IndexFunc(rep.Planted, func(p awsfake.Planted) bool { return p.Problem == kind })
 		return rep.Planted[i]
@@ -138,44 +152,39 @@ func TestSeedAtScale(t *testing.T) {
 	if err != nil || gs.ResourceShares[0].FeatureSet != ramtypes.ResourceShareFeatureSetCreatedFromPolicy {
 		t.Fatalf("unpromoted share state: %v %+v", err, gs)
 	}
+	// The Name filter finds the AWS managed key's parameter on one page of
+	// many, as AWS pages before it filters.
 	k := planted(awsfake.ProblemAWSManagedKey)
 	name := k.ARN[strings.Index(k.ARN, ":parameter")+len(":parameter"):]
-	dp, err := ssmAs(f, k.Account, k.Region, 3).DescribeParameters(ctx, &ssm.DescribeParametersInput{MaxResults: aws.Int32(50),
-		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{name}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, _ := pageAll(t, ssmAs(f, k.Account, k.Region, 3), &ssm.DescribeParametersInput{
-		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{name}}}})
-	if len(all) != 1 || aws.ToString(all[0].KeyId) != awsfake.AWSManagedSSMAlias || dp.NextToken == nil {
-		t.Fatalf("AWS managed key parameter: %+v (first page token %v)", all, dp.NextToken)
+	byName := []types.ParameterStringFilter{{Key: aws.String("Name"), Option: aws.String("Equals"), Values: []string{name}}}
+	all, pages := pageAll(t, ssmAs(f, k.Account, k.Region, 3), &ssm.DescribeParametersInput{ParameterFilters: byName})
+	if len(all) != 1 || aws.ToString(all[0].KeyId) != awsfake.AWSManagedSSMAlias || pages < 2 {
+		t.Fatalf("AWS managed key parameter: %+v over %d pages", all, pages)
 	}
 	key, err := kms.NewFromConfig(as(f, k.Account, k.Region, 3)).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(awsfake.SeedKeyAlias)})
 	if err != nil || key.KeyMetadata.KeyManager != kmstypes.KeyManagerTypeCustomer {
 		t.Fatalf("seed key: %v", err)
 	}
+}
 
-	// The consumer finds in each region exactly the promoted shares that
-	// grant it (or everyone).
-	wantShared := 0
+// checkConsumerView: the consumer finds in us-east-1 exactly the promoted
+// shares that grant it (or everyone).
+func checkConsumerView(t *testing.T, f *awsfake.Server, rep awsfake.SeedReport) {
+	t.Helper()
+	want := 0
 	for _, p := range rep.Planted {
 		if p.Region == "us-east-1" && (p.Problem == awsfake.ProblemWildcardPrincipal || p.Problem == awsfake.ProblemAWSManagedKey) {
-			wantShared++
+			want++
 		}
 	}
 	for _, arn := range rep.Clean {
 		if strings.Contains(arn, ":us-east-1:") {
-			wantShared++
+			want++
 		}
 	}
 	shared, _ := pageAll(t, ssmAs(f, "444455556666", "us-east-1", 3), &ssm.DescribeParametersInput{Shared: aws.Bool(true), MaxResults: aws.Int32(50)})
-	if len(shared) != wantShared {
-		t.Fatalf("the consumer sees %d shared parameters, want %d", len(shared), wantShared)
-	}
-
-	// Each seeded account's role can be assumed.
-	if _, err := assumed(f, awsfake.RoleARN("222233334444", "ssmpolicy-audit"), 1).Credentials.Retrieve(ctx); err != nil {
-		t.Fatal(err)
+	if len(shared) != want {
+		t.Fatalf("the consumer sees %d shared parameters, want %d", len(shared), want)
 	}
 }
 
