@@ -1,6 +1,7 @@
 package awsfake
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -8,9 +9,14 @@ import (
 type faultKind int
 
 const (
-	faultThrottle faultKind = iota
+	faultNone faultKind = iota
+	faultThrottle
 	faultInternal
 	faultDelay
+	faultDeny
+	faultCode
+	faultDropAfter // process, then close the connection
+	faultFailAfter // process, then answer 500
 )
 
 // fault applies to the next `remaining` calls of op (AnyOperation: of all).
@@ -19,23 +25,63 @@ type fault struct {
 	op        string
 	remaining int
 	delay     time.Duration
+	code      string // faultCode
 }
+
+func (f *fault) after() bool { return f.kind == faultDropAfter || f.kind == faultFailAfter }
 
 type writeHook struct {
 	at int // value of Server.writes before which fn runs
 	fn func()
 }
 
+// Faults apply to calls from every account and region, in each protocol's
+// own error shape: awsJson1_1 {"__type": ...}, restJson1 X-Amzn-ErrorType
+// header, awsQuery <ErrorResponse>.
+
 // Throttle makes the next n calls of op fail with ThrottlingException (HTTP
-// 400), which the SDK's standard retryer retries with backoff.
+// 400; RAM: 429; STS: code Throttling), which the SDK's standard retryer
+// retries with backoff.
 func (s *Server) Throttle(op string, n int) {
 	s.addFault(&fault{kind: faultThrottle, op: op, remaining: n})
 }
 
 // FailInternal makes the next n calls of op fail with InternalServerError
-// (HTTP 500), which the SDK retries like any 5xx.
+// (HTTP 500; RAM: ServerInternalException; STS: InternalFailure), which the
+// SDK retries like any 5xx.
 func (s *Server) FailInternal(op string, n int) {
 	s.addFault(&fault{kind: faultInternal, op: op, remaining: n})
+}
+
+// DenyAccess makes the next n calls of op fail as IAM would when the
+// caller's policies do not allow the action: AccessDeniedException (HTTP
+// 400; RAM: 403; STS: AccessDenied 403), with a message naming the IAM
+// action (ssm:PutResourcePolicy, ram:PromoteResourceShareCreatedFromPolicy,
+// sts:AssumeRole) and the caller. The SDK does not retry it.
+func (s *Server) DenyAccess(op string, n int) {
+	s.addFault(&fault{kind: faultDeny, op: op, remaining: n})
+}
+
+// InjectError makes the next n calls of op fail with the error code given
+// (OperationNotPermittedException, ServiceUnavailableException, ...), at
+// its modeled HTTP status (400 unless the code is a known 5xx or 409).
+func (s *Server) InjectError(op, code string, n int) {
+	s.addFault(&fault{kind: faultCode, op: op, remaining: n, code: code})
+}
+
+// DropAfterWrite makes the next n successful calls of op lose their answer:
+// the call is processed (a PutResourcePolicy creates its policy, a promotion
+// starts) and then the connection is closed without a response. The SDK
+// sees a connection error and retries, so a create that is not idempotent
+// runs twice. Calls that fail do not use the fault up.
+func (s *Server) DropAfterWrite(op string, n int) {
+	s.addFault(&fault{kind: faultDropAfter, op: op, remaining: n})
+}
+
+// FailAfterWrite is DropAfterWrite with an InternalServerError (HTTP 500)
+// for an answer instead of a closed connection.
+func (s *Server) FailAfterWrite(op string, n int) {
+	s.addFault(&fault{kind: faultFailAfter, op: op, remaining: n})
 }
 
 // Delay holds the responses to the next n calls of op for d (n <= 0: every
@@ -48,7 +94,7 @@ func (s *Server) Delay(op string, d time.Duration, n int) {
 	s.addFault(&fault{kind: faultDelay, op: op, remaining: n, delay: d})
 }
 
-// BeforeWrite runs fn just before the server processes the nth write
+// BeforeWrite runs fn just before the server processes the nth SSM write
 // (PutResourcePolicy or DeleteResourcePolicy) counted from this call, n >= 1.
 // It simulates another writer acting between a client's read and its write:
 // fn typically calls WritePolicy. fn runs without the server lock held, so it
@@ -63,7 +109,8 @@ func (s *Server) BeforeWrite(n int, fn func()) {
 	s.hooks = append(s.hooks, &writeHook{at: s.writes + n, fn: fn})
 }
 
-// ClearFaults removes every pending fault and write hook.
+// ClearFaults removes every pending fault and write hook (not the rate
+// limit: see SetRateLimit).
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,32 +127,24 @@ func (s *Server) addFault(f *fault) {
 	s.faults = append(s.faults, f)
 }
 
-// takeFaultsLocked consumes the faults that apply to this call of op: the
-// total delay and at most one error (throttling before internal error, in the
-// order they were registered).
-func (s *Server) takeFaultsLocked(op string) (delay time.Duration, err *apiError) {
+// takeFaultsLocked consumes the faults that apply to this call before it is
+// processed: the total delay and at most one error (in the order they were
+// registered).
+func (s *Server) takeFaultsLocked(c *call) (delay time.Duration, err *apiError) {
 	kept := s.faults[:0]
 	for _, f := range s.faults {
-		if f.op != AnyOperation && f.op != op {
+		if f.after() || (f.op != AnyOperation && f.op != c.op) {
 			kept = append(kept, f)
 			continue
 		}
 		used := true
-		switch f.kind {
-		case faultDelay:
+		switch {
+		case f.kind == faultDelay:
 			delay += f.delay
-		case faultThrottle:
-			if err == nil {
-				err = &apiError{status: http.StatusBadRequest, typ: "ThrottlingException", msg: "Rate exceeded"}
-			} else {
-				used = false
-			}
-		case faultInternal:
-			if err == nil {
-				err = &apiError{status: http.StatusInternalServerError, typ: "InternalServerError", msg: "An internal error occurred (injected)"}
-			} else {
-				used = false
-			}
+		case err != nil:
+			used = false
+		default:
+			err = injectedError(f, c)
 		}
 		if used && f.remaining > 0 {
 			f.remaining--
@@ -119,17 +158,52 @@ func (s *Server) takeFaultsLocked(op string) (delay time.Duration, err *apiError
 	return delay, err
 }
 
+func injectedError(f *fault, c *call) *apiError {
+	switch f.kind {
+	case faultThrottle:
+		return errThrottled()
+	case faultInternal:
+		return errInternal()
+	case faultDeny:
+		action := c.service + ":" + c.op
+		return &apiError{status: http.StatusBadRequest, typ: "AccessDeniedException", msg: fmt.Sprintf(
+			"User: %s is not authorized to perform: %s because no identity-based policy allows the %s action",
+			c.id.arn, action, action)}
+	default:
+		return &apiError{status: errorStatus(f.code), typ: f.code, msg: "injected " + f.code}
+	}
+}
+
+// takeAfterFaultLocked consumes the first after-processing fault that
+// applies to a call of op that succeeded.
+func (s *Server) takeAfterFaultLocked(op string) faultKind {
+	for i, f := range s.faults {
+		if !f.after() || (f.op != AnyOperation && f.op != op) {
+			continue
+		}
+		kind := f.kind
+		if f.remaining > 0 {
+			f.remaining--
+		}
+		if f.remaining == 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return kind
+	}
+	return faultNone
+}
+
 // injectFaults applies delays and injected errors for one call.
-func (s *Server) injectFaults(r *http.Request, op string) *apiError {
+func (s *Server) injectFaults(c *call) *apiError {
 	s.mu.Lock()
-	delay, err := s.takeFaultsLocked(op)
+	delay, err := s.takeFaultsLocked(c)
 	s.mu.Unlock()
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		defer t.Stop()
 		select {
 		case <-t.C:
-		case <-r.Context().Done():
+		case <-c.r.Context().Done():
 			return &apiError{status: http.StatusServiceUnavailable, typ: "RequestAborted", msg: "client went away"}
 		}
 	}

@@ -27,15 +27,15 @@ type describeKeyOutput struct {
 
 // describeKey accepts the four forms KMS accepts: key id, key ARN, alias
 // name (alias/x) and alias ARN (arn:...:alias/x).
-func (s *Server) describeKey(body []byte) (any, *apiError) {
+func (s *Server) describeKey(c *call) (any, *apiError) {
 	var in describeKeyInput
-	if err := decode(body, &in); err != nil {
+	if err := decode(c.body, &in); err != nil {
 		return nil, err
 	}
 	if in.KeyId == "" {
 		return nil, errBadRequest("ValidationException", "KeyId is required")
 	}
-	k := s.resolveKeyLocked(in.KeyId)
+	k := c.st.resolveKey(in.KeyId)
 	if k == nil {
 		if strings.Contains(in.KeyId, "alias/") {
 			return nil, errBadRequest("NotFoundException", "Alias %s is not found.", in.KeyId)
@@ -56,7 +56,7 @@ func (s *Server) describeKey(body []byte) (any, *apiError) {
 	}}, nil
 }
 
-func (s *Server) resolveKeyLocked(id string) *kmsKey {
+func (st *store) resolveKey(id string) *kmsKey {
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.SplitN(id, ":", 6)
 		if len(parts) != 6 {
@@ -64,13 +64,13 @@ func (s *Server) resolveKeyLocked(id string) *kmsKey {
 		}
 		if alias, ok := strings.CutPrefix(parts[5], "alias/"); ok {
 			// An alias ARN names an alias of the key's own account and region.
-			k := s.keys[s.aliases["alias/"+alias]]
+			k := st.keys[st.aliases["alias/"+alias]]
 			if k == nil || k.account != parts[4] || keyRegion(k.ARN) != parts[3] {
 				return nil
 			}
 			return k
 		}
-		for _, k := range s.keys {
+		for _, k := range st.keys {
 			if k.ARN == id {
 				return k
 			}
@@ -78,9 +78,9 @@ func (s *Server) resolveKeyLocked(id string) *kmsKey {
 		return nil
 	}
 	if strings.HasPrefix(id, "alias/") {
-		return s.keys[s.aliases[id]]
+		return st.keys[st.aliases[id]]
 	}
-	return s.keys[id]
+	return st.keys[id]
 }
 
 func keyRegion(arn string) string {

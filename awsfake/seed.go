@@ -18,7 +18,7 @@ const (
 	TierIntelligentTiering = "Intelligent-Tiering"
 )
 
-// KMS key managers, and the AWS managed key for SSM that every fake has.
+// KMS key managers, and the AWS managed key for SSM that every store has.
 const (
 	KeyManagerAWS      = "AWS"
 	KeyManagerCustomer = "CUSTOMER"
@@ -30,7 +30,7 @@ const (
 // Parameter is a seeded SSM parameter.
 type Parameter struct {
 	Name  string // required: "/app/db" or "x"
-	ARN   string // default: built from Name, the fake's region and account
+	ARN   string // default: built from Name, the store's region and account
 	Type  string // String (default), StringList or SecureString
 	Tier  string // Standard (default), Advanced or Intelligent-Tiering
 	KeyID string // SecureString only; default alias/aws/ssm, as SSM records it
@@ -70,14 +70,63 @@ func ParameterARN(partition, region, account, name string) string {
 	return fmt.Sprintf("arn:%s:ssm:%s:%s:parameter/%s", partition, region, account, strings.TrimPrefix(name, "/"))
 }
 
-// OpsItemGroupARN returns the ARN of the fake account's default OpsItemGroup,
+// The Server's seeding methods act on the home store (Home).
+
+// OpsItemGroupARN returns the ARN of the home account's default
+// OpsItemGroup, which accepts a policy without being seeded.
+func (s *Server) OpsItemGroupARN() string { return s.Home().OpsItemGroupARN() }
+
+// AddParameter seeds a parameter in the home store. See Store.AddParameter.
+func (s *Server) AddParameter(p Parameter) (Parameter, error) { return s.Home().AddParameter(p) }
+
+// AddKey seeds a KMS key in the home store. See Store.AddKey.
+func (s *Server) AddKey(k Key) (Key, error) { return s.Home().AddKey(k) }
+
+// AddAlias points an alias of the home store at a key. See Store.AddAlias.
+func (s *Server) AddAlias(alias, keyID string) error { return s.Home().AddAlias(alias, keyID) }
+
+// AddResource makes another ARN accept policies in the home store. See
+// Store.AddResource.
+func (s *Server) AddResource(arn string) { s.Home().AddResource(arn) }
+
+// AddPolicy stores a policy in the home store. See Store.AddPolicy.
+func (s *Server) AddPolicy(arn, document string) (Policy, error) {
+	return s.Home().AddPolicy(arn, document)
+}
+
+// WritePolicy replaces a policy of the home store. See Store.WritePolicy.
+func (s *Server) WritePolicy(arn, policyID, document string) (Policy, error) {
+	return s.Home().WritePolicy(arn, policyID, document)
+}
+
+// RemovePolicy deletes a policy of the home store. See Store.RemovePolicy.
+func (s *Server) RemovePolicy(arn, policyID string) error {
+	return s.Home().RemovePolicy(arn, policyID)
+}
+
+// Policies returns the policies on a resource of the home store.
+func (s *Server) Policies(arn string) []Policy { return s.Home().Policies(arn) }
+
+// OpsItemGroupARN returns the ARN of the store's default OpsItemGroup,
 // which accepts a policy without being seeded.
-func (s *Server) OpsItemGroupARN() string {
-	return fmt.Sprintf("arn:aws:ssm:%s:%s:opsitemgroup/default", s.region, s.account)
+func (h *Store) OpsItemGroupARN() string { return h.st.opsItemGroupARN() }
+
+func (st *store) opsItemGroupARN() string {
+	return fmt.Sprintf("arn:aws:ssm:%s:%s:opsitemgroup/default", st.region, st.account)
 }
 
 // AddParameter seeds a parameter and returns it with defaults filled in.
-func (s *Server) AddParameter(p Parameter) (Parameter, error) {
+func (h *Store) AddParameter(p Parameter) (Parameter, error) {
+	p, err := h.st.normalise(p)
+	if err != nil {
+		return Parameter{}, err
+	}
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	return p, h.s.addParameterLocked(h.st, p)
+}
+
+func (st *store) normalise(p Parameter) (Parameter, error) {
 	if p.Name == "" {
 		return Parameter{}, errors.New("awsfake: parameter needs a name")
 	}
@@ -100,20 +149,26 @@ func (s *Server) AddParameter(p Parameter) (Parameter, error) {
 		return Parameter{}, fmt.Errorf("awsfake: parameter %s: only a SecureString has a key", p.Name)
 	}
 	if p.ARN == "" {
-		p.ARN = ParameterARN("aws", s.region, s.account, p.Name)
+		p.ARN = ParameterARN("aws", st.region, st.account, p.Name)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, dup := s.params[p.Name]; dup {
-		return Parameter{}, fmt.Errorf("awsfake: parameter %s already exists", p.Name)
-	}
-	s.params[p.Name] = &parameter{p}
 	return p, nil
+}
+
+func (s *Server) addParameterLocked(st *store, p Parameter) error {
+	if _, dup := st.params[p.Name]; dup {
+		return fmt.Errorf("awsfake: parameter %s already exists", p.Name)
+	}
+	q := &parameter{p}
+	st.params[p.Name] = q
+	st.byARN[p.ARN] = q
+	st.names = nil
+	s.addSecretLocked(p.Value)
+	return nil
 }
 
 // AddKey seeds a KMS key (and its aliases) and returns it with defaults
 // filled in.
-func (s *Server) AddKey(k Key) (Key, error) {
+func (h *Store) AddKey(k Key) (Key, error) {
 	if k.Manager == "" {
 		k.Manager = KeyManagerCustomer
 	}
@@ -125,134 +180,147 @@ func (s *Server) AddKey(k Key) (Key, error) {
 			return Key{}, fmt.Errorf("awsfake: alias %q must start with alias/", a)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	st := h.st
 	if k.KeyID != "" {
-		if _, dup := s.keys[k.KeyID]; dup {
+		if _, dup := st.keys[k.KeyID]; dup {
 			return Key{}, fmt.Errorf("awsfake: key %s already exists", k.KeyID)
 		}
 	}
 	for _, a := range k.Aliases {
-		if _, dup := s.aliases[a]; dup {
+		if _, dup := st.aliases[a]; dup {
 			return Key{}, fmt.Errorf("awsfake: alias %s already exists", a)
 		}
 	}
-	k = s.addKeyLocked(k)
+	k = h.s.addKeyLocked(st, k)
 	for _, a := range k.Aliases {
-		s.aliases[a] = k.KeyID
+		st.aliases[a] = k.KeyID
 	}
 	return k, nil
 }
 
-func (s *Server) addKeyLocked(k Key) Key {
+func (s *Server) addKeyLocked(st *store, k Key) Key {
 	if k.KeyID == "" {
-		s.seq++
-		k.KeyID = s.idLocked("key", s.seq)
+		k.KeyID = s.newIDLocked("key")
 	}
 	if k.ARN == "" {
-		k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", s.region, s.account, k.KeyID)
+		k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", st.region, st.account, k.KeyID)
 	}
 	k.Aliases = slices.Clone(k.Aliases)
-	account := s.account
+	account := st.account
 	if parts := strings.Split(k.ARN, ":"); len(parts) >= 5 {
 		account = parts[4]
 	}
-	s.keys[k.KeyID] = &kmsKey{Key: k, account: account}
+	st.keys[k.KeyID] = &kmsKey{Key: k, account: account}
 	return k
 }
 
 // AddAlias points alias ("alias/name") at an existing key.
-func (s *Server) AddAlias(alias, keyID string) error {
+func (h *Store) AddAlias(alias, keyID string) error {
 	if !strings.HasPrefix(alias, "alias/") {
 		return fmt.Errorf("awsfake: alias %q must start with alias/", alias)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.keys[keyID]
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	k, ok := h.st.keys[keyID]
 	if !ok {
 		return fmt.Errorf("awsfake: no key %s", keyID)
 	}
-	if _, dup := s.aliases[alias]; dup {
+	if _, dup := h.st.aliases[alias]; dup {
 		return fmt.Errorf("awsfake: alias %s already exists", alias)
 	}
-	s.aliases[alias] = keyID
+	h.st.aliases[alias] = keyID
 	k.Aliases = append(k.Aliases, alias)
 	return nil
 }
 
 // AddResource makes another ARN accept policies (an OpsItemGroup of another
-// region, say). Parameters and the fake account's opsitemgroup/default need
-// no call.
-func (s *Server) AddResource(arn string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resources[arn] = true
+// region, say). Parameters and the store's opsitemgroup/default need no
+// call.
+func (h *Store) AddResource(arn string) {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	h.st.resources[arn] = true
 }
 
 // AddPolicy stores a policy on a resource as if it had been created earlier,
 // and returns its id and hash. It skips the document checks of
 // PutResourcePolicy so a test can seed any state, but the resource must
-// exist and an OpsItemGroup still holds at most one policy.
-func (s *Server) AddPolicy(arn, document string) (Policy, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.resourceExistsLocked(arn) {
+// exist and an OpsItemGroup still holds at most one policy. A policy on a
+// parameter gets its CREATED_FROM_POLICY resource share at once (no share
+// delay: it was created earlier).
+func (h *Store) AddPolicy(arn, document string) (Policy, error) {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	if !h.st.resourceExists(arn) {
 		return Policy{}, fmt.Errorf("awsfake: no resource %s", arn)
 	}
-	if isOpsItemGroup(arn) && len(s.policies[arn]) > 0 {
+	if isOpsItemGroup(arn) && len(h.st.policies[arn]) > 0 {
 		return Policy{}, fmt.Errorf("awsfake: %s already has a policy", arn)
 	}
-	return s.createPolicyLocked(arn, document), nil
+	p := h.s.createPolicyLocked(h.st, arn, document)
+	h.s.sharePolicyLocked(h.st, arn, p, 0)
+	return p.Policy, nil
 }
 
 // WritePolicy replaces the document of an existing policy, with a new hash,
 // as another writer would. Use it from a BeforeWrite hook to make the next
 // write of the code under test conflict.
-func (s *Server) WritePolicy(arn, policyID, document string) (Policy, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findPolicyLocked(arn, policyID)
+func (h *Store) WritePolicy(arn, policyID, document string) (Policy, error) {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	p := h.st.findPolicy(arn, policyID)
 	if p == nil {
 		return Policy{}, fmt.Errorf("awsfake: no policy %s on %s", policyID, arn)
 	}
-	p.Document = document
-	p.Hash = s.hashLocked(document)
+	h.s.updatePolicyLocked(h.st, arn, p, document)
 	return p.Policy, nil
 }
 
 // RemovePolicy deletes a policy as another writer would.
-func (s *Server) RemovePolicy(arn, policyID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.findPolicyLocked(arn, policyID)
+func (h *Store) RemovePolicy(arn, policyID string) error {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	p := h.st.findPolicy(arn, policyID)
 	if p == nil {
 		return fmt.Errorf("awsfake: no policy %s on %s", policyID, arn)
 	}
-	s.policies[arn] = slices.DeleteFunc(s.policies[arn], func(q *storedPolicy) bool { return q == p })
+	h.s.deletePolicyLocked(h.st, arn, p)
 	return nil
 }
 
 // Policies returns the policies stored on a resource, in creation order.
-func (s *Server) Policies(arn string) []Policy {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Policy, 0, len(s.policies[arn]))
-	for _, p := range s.policies[arn] {
+func (h *Store) Policies(arn string) []Policy {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	out := make([]Policy, 0, len(h.st.policies[arn]))
+	for _, p := range h.st.policies[arn] {
 		out = append(out, p.Policy)
 	}
 	return out
 }
 
-func (s *Server) createPolicyLocked(arn, document string) Policy {
-	s.seq++
-	p := &storedPolicy{Policy{ID: s.idLocked("policy", s.seq), Document: document}}
+func (s *Server) createPolicyLocked(st *store, arn, document string) *storedPolicy {
+	p := &storedPolicy{Policy{ID: s.newIDLocked("policy"), Document: document}}
 	p.Hash = s.hashLocked(document)
-	s.policies[arn] = append(s.policies[arn], p)
-	return p.Policy
+	st.policies[arn] = append(st.policies[arn], p)
+	return p
 }
 
-func (s *Server) findPolicyLocked(arn, id string) *storedPolicy {
-	for _, p := range s.policies[arn] {
+func (s *Server) updatePolicyLocked(st *store, arn string, p *storedPolicy, document string) {
+	p.Document = document
+	p.Hash = s.hashLocked(document)
+	s.reshareLocked(st, arn, p)
+}
+
+func (s *Server) deletePolicyLocked(st *store, arn string, p *storedPolicy) {
+	st.policies[arn] = slices.DeleteFunc(st.policies[arn], func(q *storedPolicy) bool { return q == p })
+	s.unshareLocked(st, arn, p)
+}
+
+func (st *store) findPolicy(arn, id string) *storedPolicy {
+	for _, p := range st.policies[arn] {
 		if p.ID == id {
 			return p
 		}
@@ -260,78 +328,12 @@ func (s *Server) findPolicyLocked(arn, id string) *storedPolicy {
 	return nil
 }
 
-func (s *Server) resourceExistsLocked(arn string) bool {
-	if arn == s.OpsItemGroupARN() || s.resources[arn] {
+func (st *store) resourceExists(arn string) bool {
+	if arn == st.opsItemGroupARN() || st.resources[arn] {
 		return true
 	}
-	for _, p := range s.params {
-		if p.ARN == arn {
-			return true
-		}
-	}
-	return false
+	_, ok := st.byARN[arn]
+	return ok
 }
 
 func isOpsItemGroup(arn string) bool { return strings.HasSuffix(arn, ":opsitemgroup/default") }
-
-// Call is one HTTP call the server answered.
-type Call struct {
-	Seq       int    // 1-based, in arrival order of the responses
-	Operation string // e.g. "PutResourcePolicy"; the raw target if unknown
-	Body      string // the request body, secrets redacted
-	Status    int    // HTTP status of the response
-	ErrorType string // __type of an error response, "" on success
-}
-
-// Calls returns the call log.
-func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.calls)
-}
-
-// Count returns how many calls of op were answered, failed ones and SDK
-// retries included (AnyOperation: all calls).
-func (s *Server) Count(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.calls {
-		if op == AnyOperation || c.Operation == op {
-			n++
-		}
-	}
-	return n
-}
-
-// CountOK is Count restricted to successful calls.
-func (s *Server) CountOK(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.calls {
-		if (op == AnyOperation || c.Operation == op) && c.ErrorType == "" {
-			n++
-		}
-	}
-	return n
-}
-
-// ResetCalls empties the call log.
-func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = nil
-}
-
-// redactLocked removes seeded secret values from text bound for the call
-// log. The operations the fake implements never carry values, so this is
-// defence in depth.
-func (s *Server) redactLocked(text string) string {
-	for _, p := range s.params {
-		if p.Value != "" {
-			text = strings.ReplaceAll(text, p.Value, "[REDACTED]")
-		}
-	}
-	return text
-}

@@ -3,10 +3,8 @@ package awsfake
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -36,8 +34,9 @@ const (
 // MaxPolicyBytes is the documented PutResourcePolicy limit on the policy size.
 const MaxPolicyBytes = 1024
 
-// Operation names as they appear in X-Amz-Target (after the service prefix)
-// and in the call log.
+// Operation names as they appear in X-Amz-Target (after the service prefix),
+// in RAM's REST paths (lower-cased) and STS's Action parameter, and in the
+// call log.
 const (
 	OpPutResourcePolicy    = "PutResourcePolicy"
 	OpGetResourcePolicies  = "GetResourcePolicies"
@@ -45,33 +44,46 @@ const (
 	OpDescribeParameters   = "DescribeParameters"
 	OpDescribeKey          = "DescribeKey"
 
+	OpListResources                         = "ListResources"
+	OpListResourceSharePermissions          = "ListResourceSharePermissions"
+	OpGetResourceShares                     = "GetResourceShares"
+	OpGetPermission                         = "GetPermission"
+	OpListPermissions                       = "ListPermissions"
+	OpPromotePermissionCreatedFromPolicy    = "PromotePermissionCreatedFromPolicy"
+	OpPromoteResourceShareCreatedFromPolicy = "PromoteResourceShareCreatedFromPolicy"
+
+	OpAssumeRole        = "AssumeRole"
+	OpGetCallerIdentity = "GetCallerIdentity"
+
 	// AnyOperation makes a fault apply to every operation.
 	AnyOperation = ""
 )
 
-const (
-	ssmTargetPrefix = "AmazonSSM."
-	kmsTargetPrefix = "TrentService."
-	contentTypeJSON = "application/x-amz-json-1.1"
-	maxRequestBytes = 1 << 20
-)
+const maxRequestBytes = 1 << 20
 
 // Server is the fake. The zero value is not usable: create one with New (an
 // http.Handler, not listening) or Start / StartTest (listening on 127.0.0.1).
 type Server struct {
-	region  string
-	account string
+	// Set by options before the server is shared, read-only afterwards.
+	region       string
+	account      string
+	clock        func() time.Time
+	shareDelay   time.Duration
+	promoteDelay time.Duration
+	strictKeys   bool
 
 	mu         sync.Mutex
-	seq        uint64                     // source of ids, hashes and request ids
-	params     map[string]*parameter      // by name
-	keys       map[string]*kmsKey         // by key id
-	aliases    map[string]string          // alias name (alias/x) -> key id
-	resources  map[string]bool            // extra ARNs that accept policies
-	policies   map[string][]*storedPolicy // by resource ARN, in creation order
+	seq        uint64 // source of ids, hashes and request ids
+	stores     map[storeKey]*store
+	roles      map[string]bool     // role ARNs that AssumeRole accepts
+	sessions   map[string]*session // by temporary access key id
+	secrets    map[string]bool     // values redacted from the call log
+	redactor   *strings.Replacer   // built from secrets; nil when stale
+	rate       float64             // calls per second per account and region; 0: unlimited
+	burst      int
 	faults     []*fault
 	hooks      []*writeHook
-	writes     int // write calls that reached processing
+	writes     int // SSM write calls that reached processing
 	calls      []Call
 	httpServer *http.Server
 	url        string
@@ -80,35 +92,62 @@ type Server struct {
 // Option configures a Server.
 type Option func(*Server)
 
-// WithRegion sets the region used to build default ARNs (parameters, keys,
-// the account's opsitemgroup/default). Default DefaultRegion.
+// WithRegion sets the home region: the one that the Server's own seeding
+// methods (AddParameter, ...) and AWSConfig use. Default DefaultRegion.
 func WithRegion(region string) Option { return func(s *Server) { s.region = region } }
 
-// WithAccount sets the account used to build default ARNs. Default
+// WithAccount sets the home account, the one AccessKeyID maps to. Default
 // DefaultAccount.
 func WithAccount(account string) Option { return func(s *Server) { s.account = account } }
 
+// WithClock replaces time.Now for everything time-based: RAM's delays, the
+// expiry of assumed-role credentials and the rate limit. A test that moves
+// its own clock can step through a promotion without sleeping.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+
+// WithShareDelay makes a resource share appear that long after the
+// PutResourcePolicy that causes it, as RAM creates shares asynchronously.
+// Default 0: at once.
+func WithShareDelay(d time.Duration) Option { return func(s *Server) { s.shareDelay = d } }
+
+// WithPromotionDelay sets how long a share stays PROMOTING_TO_STANDARD
+// after PromoteResourceShareCreatedFromPolicy before it is STANDARD.
+// Default 0: STANDARD at the next read.
+func WithPromotionDelay(d time.Duration) Option { return func(s *Server) { s.promoteDelay = d } }
+
+// WithRateLimit throttles calls past perSecond (a token bucket of burst
+// tokens, one per account and region), as AWS does per account and Region.
+// See SetRateLimit.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *Server) { s.rate, s.burst = perSecond, burst }
+}
+
+// WithStrictAccessKeys makes requests signed with an access key id the fake
+// does not know fail with UnrecognizedClientException (InvalidClientTokenId
+// for STS), as AWS does. Without it such requests act as the home account,
+// so that tests written before accounts existed keep working.
+func WithStrictAccessKeys() Option { return func(s *Server) { s.strictKeys = true } }
+
 // New returns a fake that is not listening; use it as an http.Handler or call
-// Start. The account's AWS managed key for SSM (alias/aws/ssm) exists from
-// the start, as it does in any account that has stored a SecureString with
-// the default key.
+// Start. Every account and region the fake serves has the AWS managed key
+// for SSM (alias/aws/ssm), as any account that has stored a SecureString
+// with the default key does.
 func New(opts ...Option) *Server {
 	s := &Server{
-		region:    DefaultRegion,
-		account:   DefaultAccount,
-		params:    map[string]*parameter{},
-		keys:      map[string]*kmsKey{},
-		aliases:   map[string]string{},
-		resources: map[string]bool{},
-		policies:  map[string][]*storedPolicy{},
+		region:   DefaultRegion,
+		account:  DefaultAccount,
+		clock:    time.Now,
+		stores:   map[storeKey]*store{},
+		roles:    map[string]bool{},
+		sessions: map[string]*session{},
+		secrets:  map[string]bool{},
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := s.addKeyLocked(Key{KeyID: AWSManagedSSMKeyID, Manager: KeyManagerAWS, Description: "Default key that protects my SSM parameters when no other key is defined"})
-	s.aliases[AWSManagedSSMAlias] = k.KeyID
+	s.storeLocked(s.account, s.region)
 	return s
 }
 
@@ -164,10 +203,10 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// Region is the region the fake builds default ARNs with.
+// Region is the home region.
 func (s *Server) Region() string { return s.region }
 
-// Account is the account the fake builds default ARNs with.
+// Account is the home account.
 func (s *Server) Account() string { return s.account }
 
 // Close stops the server and aborts requests in flight (delayed ones too).
@@ -181,13 +220,37 @@ func (s *Server) Close() error {
 	return srv.Close()
 }
 
-// AWSConfig returns an SDK configuration pointed at the server: its region,
-// the static fake credentials, BaseEndpoint, and a standard retryer whose
-// backoff is capped at a few milliseconds so retry tests stay fast.
+// SetRateLimit throttles calls past perSecond per account and region from
+// now on, with bursts of up to burst calls (at least 1); perSecond <= 0
+// turns the limit off. Throttled calls get the protocol's real
+// ThrottlingException shape and are never processed.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate, s.burst = perSecond, burst
+	for _, st := range s.stores {
+		st.bucket = tokenBucket{}
+	}
+}
+
+// AWSConfig returns an SDK configuration for the home account and region.
+// See ConfigFor.
 func (s *Server) AWSConfig() aws.Config {
+	return s.configWith(s.region, credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""))
+}
+
+// ConfigFor returns an SDK configuration that acts as account in region:
+// the account's access key (AccessKeyFor), BaseEndpoint, and a standard
+// retryer whose backoff is capped at a few milliseconds so retry tests stay
+// fast.
+func (s *Server) ConfigFor(account, region string) aws.Config {
+	return s.configWith(region, credentials.NewStaticCredentialsProvider(AccessKeyFor(account), SecretAccessKey, ""))
+}
+
+func (s *Server) configWith(region string, creds aws.CredentialsProvider) aws.Config {
 	return aws.Config{
-		Region:       s.region,
-		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""),
+		Region:       region,
+		Credentials:  creds,
 		BaseEndpoint: aws.String(s.URL()),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxBackoff = 5 * time.Millisecond })
@@ -195,122 +258,7 @@ func (s *Server) AWSConfig() aws.Config {
 	}
 }
 
-// apiError is an error response in the awsJson1_1 shape.
-type apiError struct {
-	status int
-	typ    string
-	msg    string
-	extra  map[string]any // additional modeled members (Limit, ParameterNames ...)
-}
-
-func (e *apiError) Error() string { return e.typ + ": " + e.msg }
-
-func errBadRequest(typ, format string, args ...any) *apiError {
-	return &apiError{status: http.StatusBadRequest, typ: typ, msg: fmt.Sprintf(format, args...)}
-}
-
-// opFunc runs one operation on a request body under the server lock.
-type opFunc func(s *Server, body []byte) (any, *apiError)
-
-// operation resolves an X-Amz-Target header. A switch rather than a map keeps
-// the package free of mutable package-level state.
-func operation(target string) (name string, fn opFunc, write bool, ok bool) {
-	switch target {
-	case ssmTargetPrefix + OpPutResourcePolicy:
-		return OpPutResourcePolicy, (*Server).putResourcePolicy, true, true
-	case ssmTargetPrefix + OpDeleteResourcePolicy:
-		return OpDeleteResourcePolicy, (*Server).deleteResourcePolicy, true, true
-	case ssmTargetPrefix + OpGetResourcePolicies:
-		return OpGetResourcePolicies, (*Server).getResourcePolicies, false, true
-	case ssmTargetPrefix + OpDescribeParameters:
-		return OpDescribeParameters, (*Server).describeParameters, false, true
-	case kmsTargetPrefix + OpDescribeKey:
-		return OpDescribeKey, (*Server).describeKey, false, true
-	}
-	return "", nil, false, false
-}
-
-// ServeHTTP implements the awsJson1_1 endpoint.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	target := r.Header.Get("X-Amz-Target")
-	name, fn, write, known := operation(target)
-	logName := name
-	if !known {
-		logName = target
-	}
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
-
-	var (
-		out    any
-		apiErr *apiError
-	)
-	switch {
-	case r.Method != http.MethodPost:
-		apiErr = &apiError{status: http.StatusMethodNotAllowed, typ: "UnknownOperationException", msg: "only POST is supported"}
-	case readErr != nil:
-		apiErr = errBadRequest("SerializationException", "cannot read request body")
-	case !strings.HasPrefix(r.Header.Get("Content-Type"), contentTypeJSON):
-		apiErr = errBadRequest("SerializationException", "Content-Type must be %s", contentTypeJSON)
-	case !known:
-		apiErr = errBadRequest("UnknownOperationException", "unknown operation %q", target)
-	case !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential="):
-		// Real clients sign every request; an unsigned one means the client
-		// under test was built without credentials.
-		apiErr = errBadRequest("MissingAuthenticationTokenException", "request is not signed with SigV4")
-	case !json.Valid(body):
-		apiErr = errBadRequest("SerializationException", "request body is not JSON")
-	default:
-		apiErr = s.injectFaults(r, name)
-		if apiErr == nil && write {
-			s.runWriteHooks()
-		}
-		if apiErr == nil {
-			s.mu.Lock()
-			out, apiErr = fn(s, body)
-			s.mu.Unlock()
-		}
-	}
-
-	status := http.StatusOK
-	var resp []byte
-	if apiErr != nil {
-		status = apiErr.status
-		m := map[string]any{"__type": apiErr.typ, "Message": apiErr.msg}
-		for k, v := range apiErr.extra {
-			m[k] = v
-		}
-		resp, _ = json.Marshal(m)
-	} else {
-		var err error
-		if resp, err = json.Marshal(out); err != nil {
-			status = http.StatusInternalServerError
-			apiErr = &apiError{status: status, typ: "InternalServerError", msg: "cannot encode response"}
-			resp, _ = json.Marshal(map[string]any{"__type": apiErr.typ, "Message": apiErr.msg})
-		}
-	}
-
-	s.mu.Lock()
-	s.seq++
-	reqID := s.idLocked("request", s.seq)
-	c := Call{Seq: len(s.calls) + 1, Operation: logName, Status: status}
-	if known {
-		c.Body = s.redactLocked(string(body))
-	} else {
-		// An unknown operation (PutParameter, say) may carry a secret value:
-		// keep it out of the log altogether.
-		c.Body = "[not recorded: unknown operation]"
-	}
-	if apiErr != nil {
-		c.ErrorType = apiErr.typ
-	}
-	s.calls = append(s.calls, c)
-	s.mu.Unlock()
-
-	w.Header().Set("Content-Type", contentTypeJSON)
-	w.Header().Set("X-Amzn-RequestId", reqID)
-	w.WriteHeader(status)
-	_, _ = w.Write(resp)
-}
+func (s *Server) now() time.Time { return s.clock() }
 
 // idLocked derives a stable, UUID-shaped identifier from a counter, so that
 // runs are reproducible but ids still look like AWS ones.
@@ -320,19 +268,16 @@ func (s *Server) idLocked(kind string, n uint64) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
+// newIDLocked is idLocked on a fresh counter value.
+func (s *Server) newIDLocked(kind string) string {
+	s.seq++
+	return s.idLocked(kind, s.seq)
+}
+
 // hashLocked returns a fresh PolicyHash: a new one on every write, even when
 // the same document is written again, as AWS does.
 func (s *Server) hashLocked(document string) string {
 	s.seq++
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", document, s.seq))
 	return hex.EncodeToString(sum[:])
-}
-
-// decode reads a request body into v; unknown members are ignored, as a
-// forward-compatible service would.
-func decode(body []byte, v any) *apiError {
-	if err := json.Unmarshal(body, v); err != nil {
-		return errBadRequest("SerializationException", "cannot decode request: %v", err)
-	}
-	return nil
 }

@@ -30,9 +30,9 @@ type putResourcePolicyOutput struct {
 	PolicyHash string
 }
 
-func (s *Server) putResourcePolicy(body []byte) (any, *apiError) {
+func (s *Server) putResourcePolicy(c *call) (any, *apiError) {
 	var in putResourcePolicyInput
-	if err := decode(body, &in); err != nil {
+	if err := decode(c.body, &in); err != nil {
 		return nil, err
 	}
 	if missing := missingMembers(map[string]bool{"ResourceArn": in.ResourceArn == "", "Policy": in.Policy == nil}); len(missing) > 0 {
@@ -48,19 +48,21 @@ func (s *Server) putResourcePolicy(body []byte) (any, *apiError) {
 		return nil, errLimit(MaxPolicyBytes, "PolicySize",
 			"A policy can't be greater than %d bytes in size; this one is %d bytes.", MaxPolicyBytes, n)
 	}
-	if !s.resourceExistsLocked(in.ResourceArn) {
+	st := c.st
+	if !st.resourceExists(in.ResourceArn) {
 		return nil, errResourceNotFound(in.ResourceArn)
 	}
 
 	if in.PolicyId == "" {
-		if isOpsItemGroup(in.ResourceArn) && len(s.policies[in.ResourceArn]) > 0 {
+		if isOpsItemGroup(in.ResourceArn) && len(st.policies[in.ResourceArn]) > 0 {
 			return nil, errLimit(1, "OpsItemGroupPolicies", "Only one policy can be attached to OpsItemGroup.")
 		}
-		p := s.createPolicyLocked(in.ResourceArn, *in.Policy)
+		p := s.createPolicyLocked(st, in.ResourceArn, *in.Policy)
+		s.sharePolicyLocked(st, in.ResourceArn, p, s.shareDelay)
 		return putResourcePolicyOutput{PolicyId: p.ID, PolicyHash: p.Hash}, nil
 	}
 
-	p := s.findPolicyLocked(in.ResourceArn, in.PolicyId)
+	p := st.findPolicy(in.ResourceArn, in.PolicyId)
 	if p == nil {
 		return nil, errBadRequest("ResourcePolicyNotFoundException", "No policy %s on resource %s.", in.PolicyId, in.ResourceArn)
 	}
@@ -68,8 +70,7 @@ func (s *Server) putResourcePolicy(body []byte) (any, *apiError) {
 		return nil, errBadRequest("ResourcePolicyConflictException",
 			"The policy hash does not match the stored one: the policy was changed since it was read.")
 	}
-	p.Document = *in.Policy
-	p.Hash = s.hashLocked(p.Document)
+	s.updatePolicyLocked(st, in.ResourceArn, p, *in.Policy)
 	return putResourcePolicyOutput{PolicyId: p.ID, PolicyHash: p.Hash}, nil
 }
 
@@ -79,18 +80,18 @@ type deleteResourcePolicyInput struct {
 	PolicyHash  string
 }
 
-func (s *Server) deleteResourcePolicy(body []byte) (any, *apiError) {
+func (s *Server) deleteResourcePolicy(c *call) (any, *apiError) {
 	var in deleteResourcePolicyInput
-	if err := decode(body, &in); err != nil {
+	if err := decode(c.body, &in); err != nil {
 		return nil, err
 	}
 	if missing := missingMembers(map[string]bool{"ResourceArn": in.ResourceArn == "", "PolicyId": in.PolicyId == "", "PolicyHash": in.PolicyHash == ""}); len(missing) > 0 {
 		return nil, errInvalidParameter(missing, "missing required parameter(s): %s", strings.Join(missing, ", "))
 	}
-	if !s.resourceExistsLocked(in.ResourceArn) {
+	if !c.st.resourceExists(in.ResourceArn) {
 		return nil, errResourceNotFound(in.ResourceArn)
 	}
-	p := s.findPolicyLocked(in.ResourceArn, in.PolicyId)
+	p := c.st.findPolicy(in.ResourceArn, in.PolicyId)
 	if p == nil {
 		return nil, errBadRequest("ResourcePolicyNotFoundException", "No policy %s on resource %s.", in.PolicyId, in.ResourceArn)
 	}
@@ -98,7 +99,7 @@ func (s *Server) deleteResourcePolicy(body []byte) (any, *apiError) {
 		return nil, errBadRequest("ResourcePolicyConflictException",
 			"The policy hash does not match the stored one: the policy was changed since it was read.")
 	}
-	s.policies[in.ResourceArn] = slices.DeleteFunc(s.policies[in.ResourceArn], func(q *storedPolicy) bool { return q == p })
+	s.deletePolicyLocked(c.st, in.ResourceArn, p)
 	return struct{}{}, nil
 }
 
@@ -119,9 +120,9 @@ type getResourcePoliciesOutput struct {
 	NextToken string `json:",omitempty"`
 }
 
-func (s *Server) getResourcePolicies(body []byte) (any, *apiError) {
+func (s *Server) getResourcePolicies(c *call) (any, *apiError) {
 	var in getResourcePoliciesInput
-	if err := decode(body, &in); err != nil {
+	if err := decode(c.body, &in); err != nil {
 		return nil, err
 	}
 	if in.ResourceArn == "" {
@@ -131,10 +132,10 @@ func (s *Server) getResourcePolicies(body []byte) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if !s.resourceExistsLocked(in.ResourceArn) {
+	if !c.st.resourceExists(in.ResourceArn) {
 		return nil, errResourceNotFound(in.ResourceArn)
 	}
-	all := s.policies[in.ResourceArn]
+	all := c.st.policies[in.ResourceArn]
 	start, ok := parseToken("grp", in.NextToken, len(all))
 	if !ok {
 		return nil, errInvalidParameter([]string{"NextToken"}, "invalid NextToken")
@@ -187,16 +188,15 @@ type describeParametersOutput struct {
 // describeParameters pages through all parameters in name order and returns
 // those on the page that match the filters. Like AWS, a filtered call can
 // return an empty page with a NextToken, so clients must follow NextToken.
-func (s *Server) describeParameters(body []byte) (any, *apiError) {
+// With Shared it lists instead the parameters other accounts share with the
+// caller in its region.
+func (s *Server) describeParameters(c *call) (any, *apiError) {
 	var in describeParametersInput
-	if err := decode(body, &in); err != nil {
+	if err := decode(c.body, &in); err != nil {
 		return nil, err
 	}
 	if len(in.Filters) > 0 {
 		return nil, errBadRequest("InvalidFilter", "the fake supports ParameterFilters only")
-	}
-	if in.Shared {
-		return nil, errBadRequest("InvalidFilter", "the fake does not model shared parameters")
 	}
 	for _, f := range in.ParameterFilters {
 		if err := checkFilter(f); err != nil {
@@ -207,30 +207,40 @@ func (s *Server) describeParameters(body []byte) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	names := make([]string, 0, len(s.params))
-	for n := range s.params {
-		names = append(names, n)
+	var all []*parameter
+	kind := "dp"
+	if in.Shared {
+		all, kind = s.sharedWithLocked(c.id.account, c.id.region), "dps"
+	} else {
+		names := c.st.sortedNames()
+		all = make([]*parameter, len(names))
+		for i, n := range names {
+			all[i] = c.st.params[n]
+		}
 	}
-	slices.Sort(names)
-	start, ok := parseToken("dp", in.NextToken, len(names))
+	start, ok := parseToken(kind, in.NextToken, len(all))
 	if !ok {
 		return nil, errBadRequest("InvalidNextToken", "The specified token is not valid.")
 	}
-	end := min(start+size, len(names))
+	end := min(start+size, len(all))
 	out := describeParametersOutput{Parameters: []parameterMetadata{}}
-	for _, n := range names[start:end] {
-		p := s.params[n]
-		if !matchesFilters(p.Parameter, in.ParameterFilters) {
+	for _, p := range all[start:end] {
+		q := p.Parameter
+		if in.Shared {
+			// Consumers know a shared parameter by its full ARN only.
+			q.Name = p.ARN
+		}
+		if !matchesFilters(q, in.ParameterFilters) {
 			continue
 		}
-		md := parameterMetadata{Name: p.Name, ARN: p.ARN, Type: p.Type, Tier: p.Tier, Version: 1, DataType: "text"}
+		md := parameterMetadata{Name: q.Name, ARN: p.ARN, Type: p.Type, Tier: p.Tier, Version: 1, DataType: "text"}
 		if p.Type == TypeSecureString {
 			md.KeyId = p.KeyID
 		}
 		out.Parameters = append(out.Parameters, md)
 	}
-	if end < len(names) {
-		out.NextToken = makeToken("dp", end)
+	if end < len(all) {
+		out.NextToken = makeToken(kind, end)
 	}
 	return out, nil
 }
