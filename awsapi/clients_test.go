@@ -284,7 +284,7 @@ func TestProfileClients(t *testing.T) {
 		t.Fatalf("regions %q and %q", eu.Region, us.Region)
 	}
 	for _, c := range []*awsapi.Clients{eu, us} {
-		if _, err := awsapi.ResourcePolicies(ctx, c.SSM, "arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default"); err != nil {
+		if _, err := awsapi.ResourcePolicies(ctx, c.SSM, "arn:aws:ssm:"+c.Region+":111122223333:opsitemgroup/default"); err != nil {
 			t.Fatal(err)
 		}
 	}
