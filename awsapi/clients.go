@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -37,9 +38,20 @@ type KMS interface {
 	DescribeKey(ctx context.Context, params *kms.DescribeKeyInput, optFns ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
 }
 
+// RAM is the part of the RAM client ssmpolicy uses; *ram.Client satisfies it. It reads the
+// share RAM makes for a parameter shared through PutResourcePolicy, and promotes it.
+type RAM interface {
+	ListResources(ctx context.Context, params *ram.ListResourcesInput, optFns ...func(*ram.Options)) (*ram.ListResourcesOutput, error)
+	GetResourceShares(ctx context.Context, params *ram.GetResourceSharesInput, optFns ...func(*ram.Options)) (*ram.GetResourceSharesOutput, error)
+	ListResourceSharePermissions(ctx context.Context, params *ram.ListResourceSharePermissionsInput, optFns ...func(*ram.Options)) (*ram.ListResourceSharePermissionsOutput, error)
+	PromotePermissionCreatedFromPolicy(ctx context.Context, params *ram.PromotePermissionCreatedFromPolicyInput, optFns ...func(*ram.Options)) (*ram.PromotePermissionCreatedFromPolicyOutput, error)
+	PromoteResourceShareCreatedFromPolicy(ctx context.Context, params *ram.PromoteResourceShareCreatedFromPolicyInput, optFns ...func(*ram.Options)) (*ram.PromoteResourceShareCreatedFromPolicyOutput, error)
+}
+
 var (
 	_ SSM = (*ssm.Client)(nil)
 	_ KMS = (*kms.Client)(nil)
+	_ RAM = (*ram.Client)(nil)
 )
 
 // Defaults for Options.
@@ -83,8 +95,8 @@ type Profile struct {
 }
 
 // LoadProfile loads the configuration the options name from the standard chain (environment,
-// shared config and credentials files, SSO, IMDS ...). AWS_ENDPOINT_URL_SSM and
-// AWS_ENDPOINT_URL_KMS are honoured by the SDK itself; Options.EndpointURL, an explicit flag,
+// shared config and credentials files, SSO, IMDS ...). AWS_ENDPOINT_URL_SSM,
+// AWS_ENDPOINT_URL_KMS and AWS_ENDPOINT_URL_RAM are honoured by the SDK itself; Options.EndpointURL, an explicit flag,
 // takes precedence over them.
 func LoadProfile(ctx context.Context, o Options) (*Profile, error) {
 	if o.EndpointURL != "" {
@@ -137,6 +149,7 @@ func (p *Profile) Region() string { return p.cfg.Region }
 type Clients struct {
 	SSM    SSM
 	KMS    KMS
+	RAM    RAM
 	Region string
 }
 
@@ -159,6 +172,7 @@ func (p *Profile) Clients(region string) (*Clients, error) {
 	return &Clients{
 		SSM:    ssm.NewFromConfig(cfg, func(o *ssm.Options) { endpoint(&o.BaseEndpoint) }),
 		KMS:    kms.NewFromConfig(cfg, func(o *kms.Options) { endpoint(&o.BaseEndpoint) }),
+		RAM:    ram.NewFromConfig(cfg, func(o *ram.Options) { endpoint(&o.BaseEndpoint) }),
 		Region: region,
 	}, nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
+	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
@@ -32,7 +34,7 @@ func isolateEnv(t *testing.T) {
 	for _, k := range []string{
 		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS",
+		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_RAM",
 		"AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	} {
 		t.Setenv(k, "") // restores the old value when the test ends
@@ -311,5 +313,30 @@ func TestCheckRegion(t *testing.T) {
 		if got := fmt.Sprint(err); (want == "" && err != nil) || (want != "" && got != want) {
 			t.Errorf("CheckRegion(%s) = %v, want %q", arn, err, want)
 		}
+	}
+}
+
+// TestRAMClient: the client set includes RAM, limited and traced like SSM and KMS, and reached
+// through the same endpoint.
+func TestRAMClient(t *testing.T) {
+	isolateEnv(t)
+	ctx := context.Background()
+	f := awsfake.StartTest(t)
+	var trace syncBuffer
+	o := options(f)
+	o.Trace = &trace
+	c, err := awsapi.NewClients(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.RAM.GetResourceShares(ctx, &ram.GetResourceSharesInput{ResourceOwner: ramtypes.ResourceOwnerSelf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.ResourceShares) != 0 {
+		t.Fatalf("a new account has %d shares", len(out.ResourceShares))
+	}
+	if !strings.Contains(trace.String(), "aws: RAM GetResourceShares ok") {
+		t.Fatalf("RAM call not traced:\n%s", trace.String())
 	}
 }
