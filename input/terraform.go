@@ -1,7 +1,9 @@
 package input
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -18,8 +20,15 @@ import (
 
 const tfParameterType = "aws_ssm_parameter"
 
-// tfFollowDepth bounds how far references are followed through module variables and outputs.
-const tfFollowDepth = 16
+const (
+	// tfFollowDepth bounds how far references are followed through module variables and
+	// outputs.
+	tfFollowDepth = 16
+	// tfFollowBudget bounds the references followed for a whole plan. Each expression is
+	// followed once (see tfPlan.follow), so a plan needs about as many steps as its
+	// configuration lists references; a real one has thousands at most.
+	tfFollowBudget = 1 << 20
+)
 
 // tfInstance is one resource instance of a plan (a resource_changes entry) or of a state.
 type tfInstance struct {
@@ -57,27 +66,62 @@ func (i *tfInstance) attr(name string) (value, unknown *jsonpos.Node) {
 }
 
 type tfPlan struct {
+	ctx    context.Context
 	f      *jsonpos.File
 	config *jsonpos.Node // configuration.root_module
 	list   []*tfInstance
 	byAddr map[string]*tfInstance
+	// byARN indexes the parameters by planned ARN, once the first policy asks.
+	byARN map[string]*tfInstance
+	// cfgRes indexes each module configuration's resources by mode, type and name.
+	cfgRes map[*jsonpos.Node]map[string]*jsonpos.Node
+	// followed holds each expression's result once it has been followed (nil while it is
+	// being followed: a reference cycle ends there); steps counts references against
+	// tfFollowBudget; err is why following stopped, when the read's context ended it.
+	followed map[tfFollowKey]*tfInstance
+	steps    int
+	err      error
 }
 
-func (r *Reader) readTerraform(f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
-	res := Result{Kind: Terraform}
-	root := parsed.Root
-	p := &tfPlan{f: f, config: root.Get("configuration").Get("root_module"), byAddr: map[string]*tfInstance{}}
+// tfFollowKey is one expression followed in one module instance for one instance key.
+type tfFollowKey struct {
+	mod     string
+	refs    *jsonpos.Node
+	selfKey string
+}
+
+func (r *Reader) readTerraform(ctx context.Context, f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
+	targets, err := newTFPlan(ctx, f, parsed.Root).targets()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Kind: Terraform, Targets: targets}, nil
+}
+
+// newTFPlan reads the resource instances of a plan or a state.
+func newTFPlan(ctx context.Context, f *jsonpos.File, root *jsonpos.Node) *tfPlan {
+	p := &tfPlan{ctx: ctx, f: f, config: root.Get("configuration").Get("root_module"), byAddr: map[string]*tfInstance{},
+		cfgRes: map[*jsonpos.Node]map[string]*jsonpos.Node{}, followed: map[tfFollowKey]*tfInstance{}}
 	if rc := root.Get("resource_changes"); rc != nil && rc.Kind == jsonpos.Array {
 		p.changes(rc)
 	} else if mod := root.Get("values").Get("root_module"); mod != nil {
 		p.state(mod, []any{"values", "root_module"}, 0)
 	}
+	return p
+}
+
+// targets reads every resource policy of the plan.
+func (p *tfPlan) targets() ([]*Target, error) {
+	var out []*Target
 	for _, inst := range p.list {
 		if inst.mode == "managed" && isPolicyType(inst.typ) {
-			res.Targets = append(res.Targets, p.target(inst))
+			out = append(out, p.target(inst))
+		}
+		if p.err != nil {
+			return nil, p.err
 		}
 	}
-	return res, nil
+	return out, nil
 }
 
 // isPolicyType tells the resource types whose policy is checked: the Cloud Control provider's,
@@ -283,7 +327,7 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 // configSets reports whether the configuration of an instance sets argument arg, or when the
 // configuration is not in the file, assumes it does (so nothing is taken as a default).
 func (p *tfPlan) configSets(inst *tfInstance, arg string) bool {
-	res := cfgResource(p.cfgModule(inst.module), inst.mode, inst.typ, inst.name)
+	res := p.cfgResource(p.cfgModule(inst.module), inst.mode, inst.typ, inst.name)
 	if res == nil {
 		return true
 	}
@@ -293,28 +337,29 @@ func (p *tfPlan) configSets(inst *tfInstance, arg string) bool {
 // linkByARN finds the parameter whose planned ARN is arn; a managed resource before a data
 // source reading the same parameter.
 func (p *tfPlan) linkByARN(arn string) *tfInstance {
-	var data *tfInstance
-	for _, inst := range p.list {
-		if inst.typ != tfParameterType {
-			continue
-		}
-		if v, _ := inst.attr("arn"); v != nil && v.Kind == jsonpos.String && v.Text == arn {
-			if inst.mode == "managed" {
-				return inst
+	if p.byARN == nil {
+		p.byARN = map[string]*tfInstance{}
+		for _, inst := range p.list {
+			if inst.typ != tfParameterType {
+				continue
 			}
-			if data == nil {
-				data = inst
+			v, _ := inst.attr("arn")
+			if v == nil || v.Kind != jsonpos.String {
+				continue
+			}
+			if prev, ok := p.byARN[v.Text]; !ok || prev.mode != "managed" && inst.mode == "managed" {
+				p.byARN[v.Text] = inst
 			}
 		}
 	}
-	return data
+	return p.byARN[arn]
 }
 
 // linkByConfig follows the references of the policy's resource_arn expression to the
 // parameter instance it names.
 func (p *tfPlan) linkByConfig(inst *tfInstance) *tfInstance {
 	mod := p.cfgModule(inst.module)
-	res := cfgResource(mod, inst.mode, inst.typ, inst.name)
+	res := p.cfgResource(mod, inst.mode, inst.typ, inst.name)
 	refs := res.Get("expressions").Get("resource_arn").Get("references")
 	return p.follow(inst.module, mod, refs, inst.key, 0)
 }
@@ -327,10 +372,33 @@ func (p *tfPlan) linkByConfig(inst *tfInstance) *tfInstance {
 // Terraform lists a reference at every precision, most precise first:
 // ["aws_ssm_parameter.db[0].arn", "aws_ssm_parameter.db[0]", "aws_ssm_parameter.db"]; an index
 // that is not a literal ends the list there and adds what it refers to ("count.index").
+//
+// Each expression is followed once per module instance and key: a configuration whose module
+// variables and outputs refer to each other (Terraform refuses it, but a plan file can say
+// anything) ends where it loops, and one that lists a reference many times costs no more than
+// once. The references followed for a whole plan are bounded by tfFollowBudget.
 func (p *tfPlan) follow(modAddr string, mod, refs *jsonpos.Node, selfKey string, depth int) *tfInstance {
-	if refs == nil || refs.Kind != jsonpos.Array || depth > tfFollowDepth {
+	if refs == nil || refs.Kind != jsonpos.Array || depth > tfFollowDepth || p.err != nil {
 		return nil
 	}
+	key := tfFollowKey{modAddr, refs, selfKey}
+	if found, ok := p.followed[key]; ok {
+		return found // nil while it is being followed: a cycle ends here
+	}
+	if p.steps += len(refs.Items) + 1; p.steps > tfFollowBudget {
+		return nil
+	}
+	if err := p.ctx.Err(); err != nil {
+		p.err = fmt.Errorf("stopped following the references of the configuration: %w", err)
+		return nil
+	}
+	p.followed[key] = nil
+	found := p.followRefs(modAddr, mod, refs, selfKey, depth)
+	p.followed[key] = found
+	return found
+}
+
+func (p *tfPlan) followRefs(modAddr string, mod, refs *jsonpos.Node, selfKey string, depth int) *tfInstance {
 	selfIndexed := false
 	keys := map[string]string{} // resource address in the module -> instance key ("?": several)
 	var found *tfInstance
@@ -423,21 +491,29 @@ func (p *tfPlan) cfgModule(modAddr string) *jsonpos.Node {
 	return mod
 }
 
-func cfgResource(mod *jsonpos.Node, mode, typ, name string) *jsonpos.Node {
+// cfgResource is the configuration of a resource in a module's configuration, the first
+// written when several share its address.
+func (p *tfPlan) cfgResource(mod *jsonpos.Node, mode, typ, name string) *jsonpos.Node {
 	list := mod.Get("resources")
 	if list == nil {
 		return nil
 	}
-	for _, res := range list.Items {
-		m := text(res.Get("mode"))
-		if m == "" {
-			m = "managed"
+	index, ok := p.cfgRes[list]
+	if !ok {
+		index = map[string]*jsonpos.Node{}
+		for _, res := range list.Items {
+			m := text(res.Get("mode"))
+			if m == "" {
+				m = "managed"
+			}
+			k := m + " " + text(res.Get("type")) + "." + text(res.Get("name"))
+			if _, seen := index[k]; !seen {
+				index[k] = res
+			}
 		}
-		if m == mode && text(res.Get("type")) == typ && text(res.Get("name")) == name {
-			return res
-		}
+		p.cfgRes[list] = index
 	}
-	return nil
+	return index[mode+" "+typ+"."+name]
 }
 
 // splitAddr splits a Terraform address at its dots, leaving dots inside an index alone:
