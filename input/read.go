@@ -135,6 +135,14 @@ func (r *Reader) Read(f *jsonpos.File) (Result, error) {
 }
 
 func (r *Reader) read(ctx context.Context, f *jsonpos.File) (Result, error) {
+	if p, bad := encodingProblem(f); bad {
+		if !LooksIntended(f.Src) {
+			return Result{Skipped: true}, nil
+		}
+		t := r.contextTarget(f)
+		t.Problems = append(t.Problems, p)
+		return Result{Kind: Policy, Targets: []*Target{t}}, nil
+	}
 	parsed, isJSON, err := parse(ctx, f)
 	if err != nil {
 		var se *jsonpos.SyntaxError
@@ -211,6 +219,16 @@ func (r *Reader) contextTarget(f *jsonpos.File) *Target {
 	t := &Target{Origin: Location{File: f}, PolicyFile: f}
 	r.applyContext(t)
 	return t
+}
+
+// encodingProblem is the invalid-json finding for a file that is not UTF-8 text, at its start:
+// neither JSON nor YAML is the word for what is wrong with it.
+func encodingProblem(f *jsonpos.File) (Problem, bool) {
+	var se *jsonpos.SyntaxError
+	if !errors.As(jsonpos.EncodingError(f.Src), &se) {
+		return Problem{}, false
+	}
+	return Problem{Rule: "invalid-json", Message: se.Msg, Loc: Location{File: f, Span: jsonpos.Span{Start: 0, End: min(2, len(f.Src))}}}, true
 }
 
 // SyntaxProblem is the invalid-json finding for a document that does not parse.
@@ -294,6 +312,10 @@ func LoadPolicy(t *Target, read func(path string) ([]byte, error)) error {
 	}
 	f := jsonpos.NewFile(t.PolicyRef, src)
 	t.PolicyFile = f
+	if p, bad := encodingProblem(f); bad {
+		t.Problems = append(t.Problems, p)
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultReadBudget)
 	defer cancel()
 	parsed, err := jsonpos.ParseJSONContext(ctx, src)

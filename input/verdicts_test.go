@@ -231,8 +231,15 @@ func TestUTF16File(t *testing.T) {
 		if len(res.Targets) != 1 {
 			t.Fatalf("%s: %d targets (skipped %v)", name, len(res.Targets), res.Skipped)
 		}
-		if got := problemAt(res.Targets[0], "invalid-json"); !strings.HasPrefix(got, "1:1 ") || !strings.Contains(got, "UTF-16") {
+		if got := problemAt(res.Targets[0], "invalid-json"); !strings.HasPrefix(got, "1:1 the text is UTF-16") {
 			t.Errorf("%s: invalid-json %q, want it at 1:1 naming UTF-16", name, got)
 		}
+	}
+	tg := &input.Target{PolicyRef: "p.json"}
+	if err := input.LoadPolicy(tg, func(string) ([]byte, error) { return le, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := problemAt(tg, "invalid-json"); !strings.HasPrefix(got, "1:1 the text is UTF-16") || tg.Policy != nil {
+		t.Errorf("named by a manifest: invalid-json %q, want it at 1:1 naming UTF-16", got)
 	}
 }

@@ -181,11 +181,11 @@ func hasBOM(src []byte) bool {
 	return len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF
 }
 
-// utf16Error reports text written in UTF-16 (or UTF-32): with a byte order mark, or ASCII with
-// every other byte zero. The YAML library would decode it, but the positions it reports would
+// EncodingError reports text written in UTF-16 (or UTF-32): with a byte order mark, or ASCII with
+// every other byte zero; nil for anything else. ParseJSON and ParseYAML return it too. The YAML library would decode it, but the positions it reports would
 // then not be offsets into the file, and JSON exchanged between systems is UTF-8 (RFC 8259): the
 // file is reported at its start rather than checked with positions that are wrong.
-func utf16Error(src []byte) error {
+func EncodingError(src []byte) error {
 	why := ""
 	switch {
 	case len(src) >= 2 && (src[0] == 0xFF && src[1] == 0xFE || src[0] == 0xFE && src[1] == 0xFF):

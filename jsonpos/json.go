@@ -43,7 +43,7 @@ func ParseJSON(src []byte) (*Parsed, error) {
 // ParseJSONContext is ParseJSON that gives up, with an error wrapping ctx.Err(), once ctx is
 // done: the reader's time budget for one file.
 func ParseJSONContext(ctx context.Context, src []byte) (*Parsed, error) {
-	if err := utf16Error(src); err != nil {
+	if err := EncodingError(src); err != nil {
 		return nil, err
 	}
 	p := &parser{src: src, ctx: ctx}

@@ -44,7 +44,7 @@ func ParseYAMLRange(file *File, start, end int) (*Parsed, error) {
 // ParseYAMLRangeContext is ParseYAMLRange that gives up once ctx is done.
 func ParseYAMLRangeContext(ctx context.Context, file *File, start, end int) (*Parsed, error) {
 	if start == 0 {
-		if err := utf16Error(file.Src); err != nil {
+		if err := EncodingError(file.Src); err != nil {
 			return nil, err
 		}
 	}
