@@ -152,13 +152,14 @@ func (r *Reader) read(ctx context.Context, f *jsonpos.File) (Result, error) {
 		if !LooksIntended(f.Src) {
 			return Result{Skipped: true}, nil
 		}
+		t := r.contextTarget(f)
 		if !isJSON && policyOnly(f.Src) {
 			// Meant as a policy, which must be JSON: the JSON error is the one to fix.
 			if _, jerr := jsonpos.ParseJSON(f.Src); errors.As(jerr, &se) {
-				isJSON = true
+				t.Problems = append(t.Problems, jsonRequired(SyntaxProblem(f, se, true)))
+				return Result{Kind: Policy, Targets: []*Target{t}}, nil
 			}
 		}
-		t := r.contextTarget(f)
 		t.Problems = append(t.Problems, SyntaxProblem(f, se, isJSON))
 		return Result{Kind: Policy, Targets: []*Target{t}}, nil
 	}
@@ -193,10 +194,14 @@ func (r *Reader) yamlPolicy(f *jsonpos.File) *Target {
 		// than passed.
 		se = &jsonpos.SyntaxError{Offset: 0, Msg: "the document is not JSON"}
 	}
-	p := SyntaxProblem(f, se, true)
-	p.Message += " (a policy file must be JSON: AWS takes the policy as the text it is sent)"
-	t.Problems = append(t.Problems, p)
+	t.Problems = append(t.Problems, jsonRequired(SyntaxProblem(f, se, true)))
 	return t
+}
+
+// jsonRequired says why a policy file that is not JSON is a finding.
+func jsonRequired(p Problem) Problem {
+	p.Message += " (a policy file must be JSON: AWS takes the policy as the text it is sent)"
+	return p
 }
 
 // policyOnly tells a file meant as a policy from one meant as another format: it mentions a
@@ -326,7 +331,7 @@ func LoadPolicy(t *Target, read func(path string) ([]byte, error)) error {
 		}
 		p := SyntaxProblem(f, se, true)
 		if looksYAMLPolicy(f) {
-			p.Message += " (a policy file must be JSON: AWS takes the policy as the text it is sent)"
+			p = jsonRequired(p)
 		}
 		t.Problems = append(t.Problems, p)
 		return nil
