@@ -342,17 +342,6 @@ func pathLike(s string) bool {
 	return strings.Contains(s, "/") || len(ext) > 1 && !strings.ContainsAny(ext, " \t\r\n")
 }
 
-// trimBase drops the first n steps of each duplicate's path: they locate the inline policy,
-// which DuplicateProblems adds back as its base.
-func trimBase(dups []jsonpos.Duplicate, n int) []jsonpos.Duplicate {
-	out := make([]jsonpos.Duplicate, len(dups))
-	for i, d := range dups {
-		d.Path = d.Path[n:]
-		out[i] = d
-	}
-	return out
-}
-
 // factAt reads the string at obj[key] as a fact with its place in the file.
 func factAt(f *jsonpos.File, obj *jsonpos.Node, base []any, key string) Fact {
 	m, ok := obj.Member(key)

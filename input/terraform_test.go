@@ -122,9 +122,7 @@ func plan(t *testing.T, changes []map[string]any, config map[string]any) string 
 // change is one resource_changes entry. addr is module path (may be ""), type, name, index.
 func change(module, typ, name string, index any, actions []string, after, unknown map[string]any) map[string]any {
 	addr := typ + "." + name
-	if strings.HasPrefix(typ, "data.") {
-		typ = strings.TrimPrefix(typ, "data.")
-	}
+	typ = strings.TrimPrefix(typ, "data.")
 	mode := "managed"
 	if strings.HasPrefix(addr, "data.") {
 		mode = "data"
