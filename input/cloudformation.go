@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,7 +26,7 @@ const (
 	cfnDefaultTier = "Standard"
 )
 
-func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
+func (r *Reader) readCloudFormation(ctx context.Context, f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
 	res := Result{Kind: CloudFormation}
 	root := parsed.Root
 	tpl := &cfnTemplate{
@@ -38,6 +39,7 @@ func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Re
 	if tpl.resources == nil || tpl.resources.Kind != jsonpos.Object {
 		return res, nil
 	}
+	tpl.byID, tpl.params = lastMembers(tpl.resources), lastMembers(tpl.parameters)
 	// Repeated keys: a logical id written twice hides a resource, so it is the template's
 	// problem; inside a resource policy it is that target's; inside a parameter the template's.
 	// Elsewhere in the template it is none of this tool's business.
@@ -59,8 +61,11 @@ func (r *Reader) readCloudFormation(f *jsonpos.File, parsed *jsonpos.Parsed) (Re
 		}
 	}
 	for _, m := range tpl.resources.Members {
-		if tpl.resources.Get(m.Key) != m.Value || tpl.resourceType(m.Key) != cfnPolicyType {
+		if tpl.resource(m.Key) != m.Value || tpl.resourceType(m.Key) != cfnPolicyType {
 			continue // not a policy, or a logical id written again later (the last one counts)
+		}
+		if err := ctx.Err(); err != nil {
+			return Result{}, fmt.Errorf("stopped at resource %s: %w", m.Key, err)
 		}
 		t := tpl.target(m)
 		t.Problems = append(t.Problems, DuplicateProblems(f, byTarget[m.Key], nil)...)
@@ -80,9 +85,16 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	ppath := base.Append("Properties")
 
 	if arn := props.Get("ResourceArn"); arn != nil {
-		txt, ok := r.str(arn)
+		var txt mtext
+		var ok bool
+		over := r.bounded(maxResolvedARN, func() { txt, ok = r.str(arn) })
 		v := txt.String()
 		t.ARN = Fact{Value: v, Known: ok && arnKnown(v), Loc: Location{File: f, Span: arn.Span, Path: ppath.Append("ResourceArn")}}
+		if over != nil {
+			t.ARN.Value, t.ARN.Known = Unknown, false
+			t.Problems = append(t.Problems, Problem{Rule: rules.ResourceFormat, Loc: t.ARN.Loc,
+				Message: fmt.Sprintf("the ResourceArn resolves to more than the 2048 characters PutResourcePolicy accepts (past them at %s): the template stopped being resolved there", tpl.place(*over))})
+		}
 		// The parameter the ARN is built from gives the tier and type. Only a reference links
 		// them: a literal ARN may name a parameter of another account with the same name.
 		if len(r.refs) == 1 {
@@ -97,8 +109,14 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 
 	if pol := props.Get("Policy"); pol != nil {
 		t.PolicyLoc = Location{File: f, Span: pol.Span, Path: ppath.Append("Policy")}
-		doc, text, isText := r.policy(pol)
+		var doc *jsonpos.Node
+		var text mtext
+		var isText bool
+		over := r.bounded(maxResolved, func() { doc, text, isText = r.policy(pol) })
 		switch {
+		case over != nil:
+			t.Problems = append(t.Problems, Problem{Rule: rules.PolicySize, Loc: t.PolicyLoc,
+				Message: fmt.Sprintf("resolving the Policy produces more than %d MiB for one value, or %d MiB in all (past that at %s): no policy PutResourcePolicy accepts (1024 bytes) comes from so much; the template stopped being resolved there and the policy was not checked further", maxResolved>>20, maxResolvedWork>>20, tpl.place(*over))})
 		case isText:
 			tpl.textPolicy(t, text, pol)
 		case doc == nil:
@@ -113,6 +131,12 @@ func (tpl *cfnTemplate) target(m jsonpos.Member) *Target {
 	}
 	t.Problems = append(t.Problems, r.problems...)
 	return t
+}
+
+// place names a span of the template as line:column, for messages that point at a second place.
+func (tpl *cfnTemplate) place(s jsonpos.Span) string {
+	p := tpl.f.Pos(s.Start)
+	return fmt.Sprintf("line %d, column %d", p.Line, p.Column)
 }
 
 // arnKnown tells whether a resolved ARN says enough to check against: fully known, or an ARN
@@ -130,7 +154,7 @@ func arnKnown(v string) bool {
 // written points at the parameter's Properties, where the user would write it.
 func (tpl *cfnTemplate) parameterFacts(t *Target, r *cfnResolver, id string) {
 	f := tpl.f
-	res, _ := tpl.resources.Member(id)
+	res := tpl.byID[id]
 	where := Location{File: f, Span: res.KeySpan, Path: []any{"Resources", id}}
 	if pm, ok := res.Value.Member("Properties"); ok {
 		where = Location{File: f, Span: pm.KeySpan, Path: []any{"Resources", id, "Properties"}}

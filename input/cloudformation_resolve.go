@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // This file resolves CloudFormation intrinsic functions as far as a template allows, without
@@ -51,8 +52,10 @@ func (m mtext) slice(i, j int) mtext { return mtext{b: m.b[i:j:j], spans: m.span
 // respan attributes every byte to one place: a value brought in by a reference is shown where
 // the reference is written, not where the referenced value is.
 func (m mtext) respan(at jsonpos.Span) mtext {
-	out := mtext{}
-	out.add(string(m.b), at)
+	out := mtext{b: append([]byte(nil), m.b...), spans: make([]jsonpos.Span, len(m.b))}
+	for i := range out.spans {
+		out.spans[i] = at
+	}
 	return out
 }
 
@@ -84,10 +87,29 @@ type cfnTemplate struct {
 	parameters *jsonpos.Node
 	mappings   *jsonpos.Node
 	conditions *jsonpos.Node
+	// byID and params index Resources and Parameters by logical id (the last one written
+	// counts, as for Get): a template can have many, and each reference looks one up.
+	byID, params map[string]jsonpos.Member
+}
+
+// lastMembers indexes an object's members by key, the last one written winning.
+func lastMembers(n *jsonpos.Node) map[string]jsonpos.Member {
+	out := map[string]jsonpos.Member{}
+	if n != nil && n.Kind == jsonpos.Object {
+		for _, m := range n.Members {
+			out[m.Key] = m
+		}
+	}
+	return out
+}
+
+// resource is the resource with logical id id, or nil.
+func (tpl *cfnTemplate) resource(id string) *jsonpos.Node {
+	return tpl.byID[id].Value
 }
 
 func (tpl *cfnTemplate) resourceType(id string) string {
-	if res := tpl.resources.Get(id); res != nil {
+	if res := tpl.resource(id); res != nil {
 		if t := res.Get("Type"); t != nil && t.Kind == jsonpos.String {
 			return t.Text
 		}
@@ -104,6 +126,11 @@ type cfnResolver struct {
 	refs     map[string]bool
 	problems []Problem
 	conds    map[string]condState
+	// limit is the longest a resolved value may be; work the bytes produced so far; over
+	// where a value first went past either bound (see bounded).
+	limit int
+	work  int
+	over  *jsonpos.Span
 }
 
 type condState uint8
@@ -116,7 +143,7 @@ const (
 )
 
 func newResolver(tpl *cfnTemplate) *cfnResolver {
-	return &cfnResolver{tpl: tpl, refs: map[string]bool{}, conds: map[string]condState{}}
+	return &cfnResolver{tpl: tpl, refs: map[string]bool{}, conds: map[string]condState{}, limit: maxResolved}
 }
 
 // enter counts one evaluation against the budget and the depth limit; false means the
@@ -124,7 +151,7 @@ func newResolver(tpl *cfnTemplate) *cfnResolver {
 func (r *cfnResolver) enter() bool {
 	r.steps++
 	r.depth++
-	return r.steps <= resolveBudget && r.depth <= resolveDepth
+	return r.steps <= resolveBudget && r.depth <= resolveDepth && r.over == nil
 }
 
 func (r *cfnResolver) leave() { r.depth-- }
@@ -215,11 +242,11 @@ func (r *cfnResolver) str(n *jsonpos.Node) (mtext, bool) {
 	case "Fn::FindInMap":
 		if v := r.findInMap(arg); v != nil {
 			if t, ok := r.str(v); ok {
-				return t.respan(n.Span), true
+				return r.respan(t, n.Span), true
 			}
 		}
 	case "Fn::Base64":
-		if t, ok := r.str(arg); ok && !t.has(Unknown) {
+		if t, ok := r.str(arg); ok && !t.has(Unknown) && r.fits(0, base64.StdEncoding.EncodedLen(len(t.b)), n.Span) {
 			m := mtext{}
 			m.add(base64.StdEncoding.EncodeToString(t.b), n.Span)
 			return m, true
@@ -234,14 +261,14 @@ func (r *cfnResolver) str(n *jsonpos.Node) (mtext, bool) {
 // template can refer to (pseudo parameters, template parameters, other resources) is known only
 // at deployment.
 func (r *cfnResolver) ref(name string, at jsonpos.Span) mtext {
-	if strings.HasPrefix(name, "AWS::") || r.tpl.parameters.Get(name) != nil {
+	if _, isParam := r.tpl.params[name]; strings.HasPrefix(name, "AWS::") || isParam {
 		return unknownText(at)
 	}
 	if r.tpl.resourceType(name) != cfnParameterType {
 		return unknownText(at)
 	}
 	r.refs[name] = true
-	props := r.tpl.resources.Get(name).Get("Properties")
+	props := r.tpl.resource(name).Get("Properties")
 	nameNode := props.Get("Name")
 	if nameNode == nil || isNoValue(nameNode) {
 		return unknownText(at) // CloudFormation generates the name
@@ -250,7 +277,7 @@ func (r *cfnResolver) ref(name string, at jsonpos.Span) mtext {
 	if !ok {
 		return unknownText(at)
 	}
-	return t.respan(at)
+	return r.respan(t, at)
 }
 
 // getAtt resolves Fn::GetAtt. An AWS::SSM::Parameter has two attributes, Type and Value; any
@@ -280,12 +307,12 @@ func (r *cfnResolver) attribute(id, attr string, at jsonpos.Span) mtext {
 	if r.tpl.resourceType(id) != cfnParameterType {
 		return unknownText(at)
 	}
-	props := r.tpl.resources.Get(id).Get("Properties")
+	props := r.tpl.resource(id).Get("Properties")
 	switch attr {
 	case "Value", "Type":
 		if v := props.Get(attr); v != nil {
 			if t, ok := r.str(v); ok {
-				return t.respan(at)
+				return r.respan(t, at)
 			}
 		}
 		return unknownText(at)
@@ -295,7 +322,7 @@ func (r *cfnResolver) attribute(id, attr string, at jsonpos.Span) mtext {
 	if attr == "Arn" {
 		msg += fmt.Sprintf("; its Ref is the parameter's name, so build the ARN with !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${%s} (without the slash after parameter when the name starts with /)", id)
 	}
-	r.problem("resource-format", msg, at)
+	r.problem(rules.ResourceFormat, msg, at)
 	return unknownText(at)
 }
 
@@ -327,30 +354,33 @@ func (r *cfnResolver) sub(arg *jsonpos.Node, at jsonpos.Span) mtext {
 	src := literalText(r.tpl.f, tmpl)
 	s := string(src.b)
 	out := mtext{}
-	for i := 0; i < len(s); {
+	ok := true
+	for i := 0; i < len(s) && ok; {
 		k := strings.Index(s[i:], "${")
 		if k < 0 {
-			out.addText(src.slice(i, len(s)))
+			ok = r.grow(&out, src.slice(i, len(s)), at)
 			break
 		}
-		out.addText(src.slice(i, i+k))
+		ok = r.grow(&out, src.slice(i, i+k), at)
 		i += k
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
-			out.addText(src.slice(i, len(s)))
+			ok = ok && r.grow(&out, src.slice(i, len(s)), at)
 			break
 		}
 		closeAt := i + 2 + end
 		name := s[i+2 : closeAt]
 		if strings.HasPrefix(name, "!") {
 			// ${!Literal} is written out as ${Literal}.
-			out.addText(src.slice(i, i+2))
-			out.addText(src.slice(i+3, closeAt+1))
+			ok = ok && r.grow(&out, src.slice(i, i+2), at) && r.grow(&out, src.slice(i+3, closeAt+1), at)
 		} else {
 			span := jsonpos.Span{Start: src.spans[i].Start, End: src.spans[closeAt].End}
-			out.addText(r.subVar(strings.TrimSpace(name), vars, span))
+			ok = ok && r.grow(&out, r.subVar(strings.TrimSpace(name), vars, span), at)
 		}
 		i = closeAt + 1
+	}
+	if !ok {
+		return unknownText(at)
 	}
 	return out
 }
@@ -363,7 +393,7 @@ func (r *cfnResolver) subVar(name string, vars *jsonpos.Node, at jsonpos.Span) m
 	defer r.leave()
 	if v := vars.Get(name); v != nil {
 		if t, ok := r.str(v); ok {
-			return t.respan(at)
+			return r.respan(t, at)
 		}
 		return unknownText(at)
 	}
@@ -387,7 +417,18 @@ func (r *cfnResolver) join(arg *jsonpos.Node, at jsonpos.Span) mtext {
 	if !ok {
 		return unknownText(at)
 	}
-	out := mtext{}
+	size := 0
+	for i, p := range parts {
+		if i > 0 {
+			size += len(delim.b)
+		}
+		size += len(p.b)
+	}
+	if !r.fits(0, size, at) {
+		return unknownText(at)
+	}
+	// Allocated once: appending piece by piece would allocate several times the result.
+	out := mtext{b: make([]byte, 0, size), spans: make([]jsonpos.Span, 0, size)}
 	for i, p := range parts {
 		if i > 0 {
 			out.addText(delim)
@@ -416,7 +457,7 @@ func (r *cfnResolver) strList(n *jsonpos.Node) ([]mtext, bool) {
 				}
 			}
 			t, ok := r.str(it)
-			if !ok {
+			if !ok || !r.fits(0, len(t.b), it.Span) {
 				return nil, false
 			}
 			out = append(out, t)

@@ -37,10 +37,28 @@ func Detect(root *jsonpos.Node) Kind {
 	case root.Get("AWSTemplateFormatVersion") != nil || hasAWSResource(root.Get("Resources")):
 		return CloudFormation
 	}
-	if r := root.Get("resources"); r != nil && r.Kind == jsonpos.Array {
+	if r := root.Get("resources"); r != nil && r.Kind == jsonpos.Array && hasManifestEntry(r) {
 		return Manifest
 	}
 	return None
+}
+
+// manifestKeys are the keys of a manifest entry that no other tool's `resources` list is
+// likely to use together with this one's name for them.
+var manifestKeys = []string{"arn", "policy", "parameter", "ignore", "policyId"}
+
+// hasManifestEntry tells a manifest's resources list from another tool's: at least one item
+// has a key of a manifest entry. A manifest with a misspelt key in one entry still has the
+// others' (and that entry's own arn or policy), so its schema error is still reported.
+func hasManifestEntry(list *jsonpos.Node) bool {
+	for _, it := range list.Items {
+		for _, k := range manifestKeys {
+			if it.Get(k) != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasAWSResource(res *jsonpos.Node) bool {
@@ -64,6 +82,10 @@ var (
 // formats, so that its syntax error is a finding rather than a skipped file. A tsconfig.json
 // with comments is not; a policy with a trailing comma is.
 func LooksIntended(src []byte) bool {
+	if bytes.IndexByte(src, 0) >= 0 {
+		// UTF-16 (or binary): the words are ASCII with zero bytes between their letters.
+		src = bytes.ReplaceAll(src, []byte{0}, nil)
+	}
 	for _, w := range intentWords {
 		if bytes.Contains(src, w) {
 			return true

@@ -2,11 +2,13 @@ package input
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/schema"
@@ -64,17 +66,21 @@ func inlinePolicyPath(path []any) bool {
 // `resources:` list are read one at a time (see manifestItems), and any other manifest is read
 // whole. It stops early when emit returns false. The Result carries the manifest's own problems
 // and the policy files it names, not its targets.
+//
+// Only the time spent reading counts against the reader's budget, not the time emit takes.
 func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Result, error) {
 	items, ok := manifestItems(f.Src)
 	if !ok {
-		parsed, _, err := Parse(f)
+		ctx, cancel, budget := r.budget()
+		parsed, _, err := parse(ctx, f)
+		cancel()
 		if err != nil {
 			var se *jsonpos.SyntaxError
 			if errors.As(err, &se) {
 				// Not known to be a manifest: Read decides whether it was meant to be an input.
 				return Result{Kind: None}, nil
 			}
-			return Result{}, err
+			return Result{}, readError(f.Name, budget, err)
 		}
 		if Detect(parsed.Root) != Manifest {
 			return Result{Kind: Detect(parsed.Root), Skipped: true}, nil
@@ -92,12 +98,27 @@ func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Resul
 		return res, nil
 	}
 	res := Result{Kind: Manifest}
+	budget := r.ReadBudget
+	if budget <= 0 {
+		budget = DefaultReadBudget
+	}
+	// Another tool's YAML can have a block list under `resources` too: it is a manifest only
+	// when an item has a key of a manifest entry (see hasManifestEntry). Targets are emitted
+	// only for items with a policy, which settles it before the first is sent.
+	isManifest := false
+	var spent time.Duration
 	for i, it := range items {
-		parsed, err := jsonpos.ParseYAMLRange(f, it.Start, it.End)
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), budget-spent)
+		parsed, err := jsonpos.ParseYAMLRangeContext(ctx, f, it.Start, it.End)
+		cancel()
+		if spent += time.Since(start); spent >= budget && err == nil {
+			err = context.DeadlineExceeded
+		}
 		if err != nil {
 			var se *jsonpos.SyntaxError
 			if !errors.As(err, &se) {
-				return res, err
+				return res, readError(f.Name, budget, err)
 			}
 			res.Problems = append(res.Problems, SyntaxProblem(f, se, false))
 			continue
@@ -106,6 +127,7 @@ func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Resul
 			continue // manifestItems cut at each "- ": one item per piece
 		}
 		entry := parsed.Root.Items[0]
+		isManifest = isManifest || hasManifestEntry(parsed.Root)
 		// The piece is read as a list of one item: its paths start with that item's index 0.
 		var dups []jsonpos.Duplicate
 		for _, d := range parsed.Duplicates {
@@ -133,6 +155,9 @@ func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Resul
 		if t != nil && !emit(t) {
 			break
 		}
+	}
+	if !isManifest {
+		return Result{Kind: None, Skipped: true}, nil
 	}
 	return res, nil
 }
@@ -270,12 +295,13 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 	case pol.Kind == jsonpos.Object:
 		t.Policy, t.PolicyFile = pol, f
 		t.Problems = append(t.Problems, DuplicateProblems(f, policyDups, ppath)...)
-	case pol.Kind == jsonpos.String && strings.HasPrefix(strings.TrimSpace(pol.Text), "{"):
+	case pol.Kind == jsonpos.String && policyText(pol.Text):
 		// The policy as a JSON string: findings point inside the string.
 		t.PolicyFile = f
 		inner, err := jsonpos.ParseEmbedded(f, pol)
 		if err != nil {
-			if se, ok := err.(*jsonpos.SyntaxError); ok {
+			var se *jsonpos.SyntaxError
+			if errors.As(err, &se) {
 				t.Problems = append(t.Problems, SyntaxProblem(f, se, true))
 			}
 			break
@@ -288,9 +314,32 @@ func (r *Reader) manifestEntry(f *jsonpos.File, entry *jsonpos.Node, i int, dups
 			ref = filepath.Join(filepath.Dir(f.Name), ref)
 		}
 		ref = filepath.Clean(ref)
-		t.PolicyRef, t.PolicyRefLoc = ref, t.PolicyLoc
+		t.PolicyRef, t.PolicyRefLoc, t.policyRefNode = ref, t.PolicyLoc, pol
 	}
 	return t, problems, ref
+}
+
+// policyText tells whether a manifest's policy string is the policy itself rather than the path
+// of a policy file: any string that parses as JSON (a number or a list too: the schema then
+// says what a policy must be), and one that starts like a JSON object or list. Any other
+// string is a path (see LoadPolicy for one that names no file).
+func policyText(s string) bool {
+	trimmed := strings.TrimSpace(s)
+	if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		return true
+	}
+	_, err := jsonpos.ParseJSON([]byte(s))
+	return err == nil
+}
+
+// pathLike is a string that may name a file: a single word, or one with a slash or an
+// extension.
+func pathLike(s string) bool {
+	if !strings.ContainsAny(s, " \t\r\n") {
+		return true
+	}
+	ext := filepath.Ext(s)
+	return strings.Contains(s, "/") || len(ext) > 1 && !strings.ContainsAny(ext, " \t\r\n")
 }
 
 // factAt reads the string at obj[key] as a fact with its place in the file.

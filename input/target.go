@@ -60,6 +60,8 @@ type Target struct {
 	// PolicyRef is a policy file named by a manifest, not loaded yet (see LoadPolicy).
 	PolicyRef    string
 	PolicyRefLoc Location
+	// policyRefNode is the manifest string PolicyRef was read from.
+	policyRefNode *jsonpos.Node
 
 	ARN        Fact
 	Tier       Fact

@@ -1,11 +1,8 @@
 package input
 
 import (
+	"context"
 	"errors"
-	"maps"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
@@ -20,8 +17,15 @@ import (
 
 const tfParameterType = "aws_ssm_parameter"
 
-// tfFollowDepth bounds how far references are followed through module variables and outputs.
-const tfFollowDepth = 16
+const (
+	// tfFollowDepth bounds how far references are followed through module variables and
+	// outputs.
+	tfFollowDepth = 16
+	// tfFollowBudget bounds the references followed for a whole plan. Each expression is
+	// followed once (see tfPlan.follow), so a plan needs about as many steps as its
+	// configuration lists references; a real one has thousands at most.
+	tfFollowBudget = 1 << 20
+)
 
 // tfInstance is one resource instance of a plan (a resource_changes entry) or of a state.
 type tfInstance struct {
@@ -59,27 +63,62 @@ func (i *tfInstance) attr(name string) (value, unknown *jsonpos.Node) {
 }
 
 type tfPlan struct {
+	ctx    context.Context
 	f      *jsonpos.File
 	config *jsonpos.Node // configuration.root_module
 	list   []*tfInstance
 	byAddr map[string]*tfInstance
+	// byARN indexes the parameters by planned ARN, once the first policy asks.
+	byARN map[string]*tfInstance
+	// cfgRes indexes each module configuration's resources by mode, type and name.
+	cfgRes map[*jsonpos.Node]map[string]*jsonpos.Node
+	// followed holds each expression's result once it has been followed (nil while it is
+	// being followed: a reference cycle ends there); steps counts references against
+	// tfFollowBudget; err is why following stopped, when the read's context ended it.
+	followed map[tfFollowKey]*tfInstance
+	steps    int
+	err      error
 }
 
-func (r *Reader) readTerraform(f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
-	res := Result{Kind: Terraform}
-	root := parsed.Root
-	p := &tfPlan{f: f, config: root.Get("configuration").Get("root_module"), byAddr: map[string]*tfInstance{}}
+// tfFollowKey is one expression followed in one module instance for one instance key.
+type tfFollowKey struct {
+	mod     string
+	refs    *jsonpos.Node
+	selfKey string
+}
+
+func (r *Reader) readTerraform(ctx context.Context, f *jsonpos.File, parsed *jsonpos.Parsed) (Result, error) {
+	targets, err := newTFPlan(ctx, f, parsed.Root).targets()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Kind: Terraform, Targets: targets}, nil
+}
+
+// newTFPlan reads the resource instances of a plan or a state.
+func newTFPlan(ctx context.Context, f *jsonpos.File, root *jsonpos.Node) *tfPlan {
+	p := &tfPlan{ctx: ctx, f: f, config: root.Get("configuration").Get("root_module"), byAddr: map[string]*tfInstance{},
+		cfgRes: map[*jsonpos.Node]map[string]*jsonpos.Node{}, followed: map[tfFollowKey]*tfInstance{}}
 	if rc := root.Get("resource_changes"); rc != nil && rc.Kind == jsonpos.Array {
 		p.changes(rc)
 	} else if mod := root.Get("values").Get("root_module"); mod != nil {
 		p.state(mod, []any{"values", "root_module"}, 0)
 	}
+	return p
+}
+
+// targets reads every resource policy of the plan.
+func (p *tfPlan) targets() ([]*Target, error) {
+	var out []*Target
 	for _, inst := range p.list {
 		if inst.mode == "managed" && isPolicyType(inst.typ) {
-			res.Targets = append(res.Targets, p.target(inst))
+			out = append(out, p.target(inst))
+		}
+		if p.err != nil {
+			return nil, p.err
 		}
 	}
-	return res, nil
+	return out, nil
 }
 
 // isPolicyType tells the resource types whose policy is checked: the Cloud Control provider's,
@@ -280,258 +319,4 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 	if u == nil || !p.configSets(param, "key_id") {
 		t.KeyID = Fact{Value: "", Known: true, Loc: param.origin} // not written: at the parameter
 	}
-}
-
-// configSets reports whether the configuration of an instance sets argument arg, or when the
-// configuration is not in the file, assumes it does (so nothing is taken as a default).
-func (p *tfPlan) configSets(inst *tfInstance, arg string) bool {
-	res := cfgResource(p.cfgModule(inst.module), inst.mode, inst.typ, inst.name)
-	if res == nil {
-		return true
-	}
-	return res.Get("expressions").Get(arg) != nil
-}
-
-// linkByARN finds the parameter whose planned ARN is arn; a managed resource before a data
-// source reading the same parameter.
-func (p *tfPlan) linkByARN(arn string) *tfInstance {
-	var data *tfInstance
-	for _, inst := range p.list {
-		if inst.typ != tfParameterType {
-			continue
-		}
-		if v, _ := inst.attr("arn"); v != nil && v.Kind == jsonpos.String && v.Text == arn {
-			if inst.mode == "managed" {
-				return inst
-			}
-			if data == nil {
-				data = inst
-			}
-		}
-	}
-	return data
-}
-
-// linkByConfig follows the references of the policy's resource_arn expression to the
-// parameter instance it names.
-func (p *tfPlan) linkByConfig(inst *tfInstance) *tfInstance {
-	mod := p.cfgModule(inst.module)
-	res := cfgResource(mod, inst.mode, inst.typ, inst.name)
-	refs := res.Get("expressions").Get("resource_arn").Get("references")
-	return p.follow(inst.module, mod, refs, inst.key, 0)
-}
-
-// follow resolves the references of one expression in the module instance modAddr (whose
-// configuration is mod) to one aws_ssm_parameter instance, or nil when they name none or
-// several. selfKey is the instance key of the resource (or module call) the expression belongs
-// to: a reference indexed by count.index or each.key names the instance with the same key.
-//
-// Terraform lists a reference at every precision, most precise first:
-// ["aws_ssm_parameter.db[0].arn", "aws_ssm_parameter.db[0]", "aws_ssm_parameter.db"]; an index
-// that is not a literal ends the list there and adds what it refers to ("count.index").
-func (p *tfPlan) follow(modAddr string, mod, refs *jsonpos.Node, selfKey string, depth int) *tfInstance {
-	if refs == nil || refs.Kind != jsonpos.Array || depth > tfFollowDepth {
-		return nil
-	}
-	selfIndexed := false
-	keys := map[string]string{} // resource address in the module -> instance key ("?": several)
-	var found *tfInstance
-	ambiguous := false
-	take := func(i *tfInstance) {
-		if i == nil {
-			return
-		}
-		if found != nil && found != i {
-			ambiguous = true
-		}
-		found = i
-	}
-	for _, ref := range refs.Items {
-		if ref.Kind != jsonpos.String {
-			continue
-		}
-		steps := splitAddr(ref.Text)
-		switch {
-		case ref.Text == "count.index" || ref.Text == "each.key":
-			selfIndexed = true
-		case len(steps) >= 2 && steps[0] == "var":
-			// An input variable of a module: follow the argument the module call passes.
-			parent, callName, callKey := parentModule(modAddr)
-			if callName == "" {
-				continue // a root variable: given at plan time, not in the file
-			}
-			pmod := p.cfgModule(parent)
-			arg := pmod.Get("module_calls").Get(callName).Get("expressions").Get(steps[1])
-			take(p.follow(parent, pmod, arg.Get("references"), callKey, depth+1))
-		case len(steps) >= 3 && steps[0] == "module":
-			// An output of a child module.
-			name, key := splitKey(steps[1])
-			if key == "?" {
-				continue
-			}
-			child := mod.Get("module_calls").Get(name).Get("module")
-			out := child.Get("outputs").Get(steps[2]).Get("expression").Get("references")
-			take(p.follow(joinAddr(modAddr, "module."+name+key), child, out, "", depth+1))
-		case len(steps) >= 3 && steps[0] == "data" && steps[1] == tfParameterType:
-			name, key := splitKey(steps[2])
-			noteKey(keys, "data."+tfParameterType+"."+name, key)
-		case len(steps) >= 2 && steps[0] == tfParameterType:
-			name, key := splitKey(steps[1])
-			noteKey(keys, tfParameterType+"."+name, key)
-		}
-	}
-	// In a fixed order, so that reading a plan always takes the same path.
-	for _, res := range slices.Sorted(maps.Keys(keys)) {
-		key := keys[res]
-		if key == "?" {
-			ambiguous = true
-			continue
-		}
-		if key == "" && selfIndexed {
-			key = selfKey
-		}
-		take(p.byAddr[joinAddr(modAddr, res+key)])
-	}
-	if ambiguous {
-		return nil
-	}
-	return found
-}
-
-// noteKey records the most precise instance key a reference gives a resource; two different
-// keys (a conditional between instances) make it ambiguous.
-func noteKey(keys map[string]string, res, key string) {
-	prev, seen := keys[res]
-	switch {
-	case !seen || prev == "":
-		keys[res] = key
-	case key != "" && key != prev:
-		keys[res] = "?"
-	}
-}
-
-// cfgModule is the configuration of a module instance address (instance keys dropped: every
-// instance of a module call shares one configuration).
-func (p *tfPlan) cfgModule(modAddr string) *jsonpos.Node {
-	mod := p.config
-	steps := splitAddr(modAddr)
-	for k := 0; k+1 < len(steps); k += 2 {
-		if steps[k] != "module" {
-			return nil
-		}
-		name, _ := splitKey(steps[k+1])
-		mod = mod.Get("module_calls").Get(name).Get("module")
-	}
-	return mod
-}
-
-func cfgResource(mod *jsonpos.Node, mode, typ, name string) *jsonpos.Node {
-	list := mod.Get("resources")
-	if list == nil {
-		return nil
-	}
-	for _, res := range list.Items {
-		m := text(res.Get("mode"))
-		if m == "" {
-			m = "managed"
-		}
-		if m == mode && text(res.Get("type")) == typ && text(res.Get("name")) == name {
-			return res
-		}
-	}
-	return nil
-}
-
-// splitAddr splits a Terraform address at its dots, leaving dots inside an index alone:
-// module.a["x.y"].aws_ssm_parameter.p[0] -> module, a["x.y"], aws_ssm_parameter, p[0].
-func splitAddr(s string) []string {
-	var out []string
-	depth, inQuote, escaped, start := 0, false, false, 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escaped:
-			escaped = false
-		case inQuote && c == '\\':
-			escaped = true
-		case c == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case c == '[':
-			depth++
-		case c == ']':
-			depth--
-		case c == '.' && depth == 0:
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	if s != "" {
-		out = append(out, s[start:])
-	}
-	return out
-}
-
-// splitKey splits a name and its instance key: p[0] -> p, [0]; a["x"] -> a, ["x"]; a key that
-// is not a literal is "?".
-func splitKey(step string) (name, key string) {
-	i := strings.IndexByte(step, '[')
-	if i < 0 || !strings.HasSuffix(step, "]") {
-		return step, ""
-	}
-	return step[:i], canonKey(step[i+1 : len(step)-1])
-}
-
-func canonKey(inner string) string {
-	inner = strings.TrimSpace(inner)
-	if n, err := strconv.Atoi(inner); err == nil && n >= 0 {
-		return "[" + strconv.Itoa(n) + "]"
-	}
-	if s, err := strconv.Unquote(inner); err == nil && strings.HasPrefix(inner, `"`) {
-		return "[" + strconv.Quote(s) + "]"
-	}
-	return "?"
-}
-
-// indexKey is the canonical key of a resource_changes index: a number or a string.
-func indexKey(n *jsonpos.Node) string {
-	switch {
-	case n == nil:
-		return ""
-	case n.Kind == jsonpos.Number:
-		return canonKey(n.Text)
-	case n.Kind == jsonpos.String:
-		return "[" + strconv.Quote(n.Text) + "]"
-	}
-	return ""
-}
-
-// canonAddr writes a module address with canonical keys, so that addresses written by the
-// plan and built from references compare equal.
-func canonAddr(s string) string {
-	steps := splitAddr(s)
-	for i, st := range steps {
-		if name, key := splitKey(st); key != "?" {
-			steps[i] = name + key
-		}
-	}
-	return strings.Join(steps, ".")
-}
-
-func joinAddr(module, rest string) string {
-	if module == "" {
-		return rest
-	}
-	return module + "." + rest
-}
-
-// parentModule splits module.a[0].module.b["x"] into its parent module.a[0], the call name b
-// and the instance key ["x"].
-func parentModule(modAddr string) (parent, call, key string) {
-	steps := splitAddr(modAddr)
-	if len(steps) < 2 || steps[len(steps)-2] != "module" {
-		return "", "", ""
-	}
-	call, key = splitKey(steps[len(steps)-1])
-	return strings.Join(steps[:len(steps)-2], "."), call, key
 }

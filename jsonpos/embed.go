@@ -26,7 +26,8 @@ func align(src []byte, from int, decoded string, style StringStyle, record bool)
 	// Fast path: the text is written as is, as most keys and values are.
 	if style != Block && from+len(decoded) <= len(src) && string(src[from:from+len(decoded)]) == decoded {
 		if record {
-			for k := range decoded {
+			// Every byte, not every rune: a character of several bytes maps byte by byte.
+			for k := 0; k < len(decoded); k++ {
 				m.starts[k], m.ends[k] = from+k, from+k+1
 			}
 		}

@@ -1,6 +1,7 @@
 package jsonpos
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -36,7 +37,16 @@ type Parsed struct {
 
 // ParseJSON reads one JSON value from src. Spans are offsets into src.
 func ParseJSON(src []byte) (*Parsed, error) {
-	p := &parser{src: src}
+	return ParseJSONContext(context.Background(), src)
+}
+
+// ParseJSONContext is ParseJSON that gives up, with an error wrapping ctx.Err(), once ctx is
+// done: the reader's time budget for one file.
+func ParseJSONContext(ctx context.Context, src []byte) (*Parsed, error) {
+	if err := EncodingError(src); err != nil {
+		return nil, err
+	}
+	p := &parser{src: src, ctx: ctx}
 	if hasBOM(src) {
 		p.pos = 3
 	}
@@ -53,9 +63,11 @@ func ParseJSON(src []byte) (*Parsed, error) {
 }
 
 type parser struct {
-	src  []byte
-	pos  int
-	dups []Duplicate
+	src   []byte
+	pos   int
+	dups  []Duplicate
+	ctx   context.Context
+	nodes int
 }
 
 func (p *parser) errorf(at int, format string, args ...any) error {
@@ -93,6 +105,11 @@ func (p *parser) skipSpace() {
 func (p *parser) value(path Path, depth int) (*Node, error) {
 	if depth > MaxDepth {
 		return nil, p.errorf(p.pos, "nesting deeper than %d levels", MaxDepth)
+	}
+	if p.nodes++; p.nodes%checkEvery == 0 {
+		if err := p.ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped at byte %d: %w", p.pos, err)
+		}
 	}
 	if p.pos >= len(p.src) {
 		return nil, p.errorf(p.pos, "unexpected end of file: expected a value")
@@ -353,6 +370,9 @@ func (p *parser) array(path Path, depth int) (*Node, error) {
 			n.Span.End = p.pos
 			return n, nil
 		default:
+			if startsValue(p.src[p.pos]) {
+				return nil, p.missingComma(item, "]")
+			}
 			return nil, p.errorf(p.pos, "unexpected %s: expected ',' or ']'", p.describe(p.pos))
 		}
 	}
@@ -360,6 +380,7 @@ func (p *parser) array(path Path, depth int) (*Node, error) {
 
 func (p *parser) object(path Path, depth int) (*Node, error) {
 	n := &Node{Kind: Object, Span: Span{Start: p.pos}}
+	var keys keyIndex
 	p.pos++
 	p.skipSpace()
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
@@ -390,10 +411,11 @@ func (p *parser) object(path Path, depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if first, ok := n.Member(key); ok {
-			p.dups = append(p.dups, Duplicate{Key: key, Path: path, First: first.KeySpan, Again: keySpan})
+		if first, ok := keys.find(n.Members, key); ok {
+			p.dups = append(p.dups, Duplicate{Key: key, Path: path, First: n.Members[first].KeySpan, Again: keySpan})
 		}
 		n.Members = append(n.Members, Member{Key: key, KeySpan: keySpan, Value: val})
+		keys.add(n.Members)
 		p.skipSpace()
 		if p.pos >= len(p.src) {
 			return nil, p.errorf(n.Span.Start, "unclosed object: expected '}'")
@@ -411,7 +433,25 @@ func (p *parser) object(path Path, depth int) (*Node, error) {
 			n.Span.End = p.pos
 			return n, nil
 		default:
+			if p.src[p.pos] == '"' {
+				return nil, p.missingComma(val, "}")
+			}
 			return nil, p.errorf(p.pos, "unexpected %s: expected ',' or '}'", p.describe(p.pos))
 		}
 	}
+}
+
+// missingComma reports a value followed by the start of another one (a key, in an object):
+// the comma between them is missing, and it belongs right after the first.
+func (p *parser) missingComma(prev *Node, closer string) error {
+	next := p.describe(p.pos)
+	return p.errorf(prev.Span.End, "missing ',' after this value (before the %s that follows, or a '%s' to close)", next, closer)
+}
+
+func startsValue(c byte) bool {
+	switch {
+	case c == '"', c == '{', c == '[', c == '-', c == 't', c == 'f', c == 'n':
+		return true
+	}
+	return c >= '0' && c <= '9'
 }

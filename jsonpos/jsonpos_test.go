@@ -57,7 +57,8 @@ func TestJSONSyntaxErrors(t *testing.T) {
 		{"{\n  \"a\": 1,\n}", 2, 9, "trailing comma"},
 		{"{\"a\" 1}", 1, 6, "expected ':'"},
 		{"{\"a\": tru}", 1, 7, "invalid literal"},
-		{"[1 2]", 1, 4, "expected ',' or ']'"},
+		{"[1 2]", 1, 3, "missing ','"},
+		{"[1 ;]", 1, 4, "expected ',' or ']'"},
 		{"{\"é\": \"x\n\"}", 1, 9, "line break inside a string"},
 		{"{\"a\": 1} x", 1, 10, "after the end"},
 		{"", 1, 1, "unexpected end of file"},
@@ -276,8 +277,9 @@ func TestEmbeddedSyntaxError(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("got %v", err)
 	}
-	if pos := f.Pos(se.Offset); pos.Line != 4 || pos.Column != 5 {
-		t.Errorf("error %q at %d:%d, want 4:5", se.Msg, pos.Line, pos.Column)
+	// The comma is missing after "2012-10-17", at the end of line 3.
+	if pos := f.Pos(se.Offset); pos.Line != 3 || pos.Column != 28 {
+		t.Errorf("error %q at %d:%d, want 3:28", se.Msg, pos.Line, pos.Column)
 	}
 }
 

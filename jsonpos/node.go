@@ -196,3 +196,42 @@ func walk(n *Node, path Path, fn func([]any, *Node)) {
 		}
 	}
 }
+
+// keyIndexFrom is the number of members from which an object being read gets a map of its keys:
+// below it a scan is faster, above it a scan per key would make reading quadratic in the keys.
+const keyIndexFrom = 16
+
+// keyIndex finds the first member with a key among the members of an object being read.
+type keyIndex struct {
+	first map[string]int
+}
+
+// find returns the index of the first member named key.
+func (k *keyIndex) find(members []Member, key string) (int, bool) {
+	if k.first != nil {
+		i, ok := k.first[key]
+		return i, ok
+	}
+	for i, m := range members {
+		if m.Key == key {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// add records the last of members, just appended.
+func (k *keyIndex) add(members []Member) {
+	switch {
+	case k.first != nil:
+		last := len(members) - 1
+		if _, seen := k.first[members[last].Key]; !seen {
+			k.first[members[last].Key] = last
+		}
+	case len(members) >= keyIndexFrom:
+		k.first = make(map[string]int, 2*len(members))
+		for i := len(members) - 1; i >= 0; i-- {
+			k.first[members[i].Key] = i
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package jsonpos
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,18 +18,38 @@ import (
 // read item by item, so the bound applies to each item, not to the whole list.
 const maxYAMLNodes = 1 << 20
 
-// ParseYAML reads the first document of a YAML file. Spans are offsets into file.Src. JSON is
+// ParseYAML reads the one document of a YAML file. Spans are offsets into file.Src. JSON is
 // YAML, but JSON files should go through ParseJSON, which is exact about JSON's own rules.
+//
+// A second document (after `---`) is a syntax error at its line: a policy, a manifest and a
+// template are one document each (CloudFormation takes one template a file), so a reader that
+// took the first would silently ignore the rest.
 func ParseYAML(file *File) (*Parsed, error) {
 	return ParseYAMLRange(file, 0, len(file.Src))
+}
+
+// ParseYAMLContext is ParseYAML that gives up, with an error wrapping ctx.Err(), once ctx is
+// done.
+func ParseYAMLContext(ctx context.Context, file *File) (*Parsed, error) {
+	return ParseYAMLRangeContext(ctx, file, 0, len(file.Src))
 }
 
 // ParseYAMLRange reads the bytes [start, end) of file as a YAML document of its own; start must
 // be the start of a line. Spans are offsets into the whole file. A long manifest is read item by
 // item this way, so that memory does not grow with its length.
 func ParseYAMLRange(file *File, start, end int) (*Parsed, error) {
+	return ParseYAMLRangeContext(context.Background(), file, start, end)
+}
+
+// ParseYAMLRangeContext is ParseYAMLRange that gives up once ctx is done.
+func ParseYAMLRangeContext(ctx context.Context, file *File, start, end int) (*Parsed, error) {
+	if start == 0 {
+		if err := EncodingError(file.Src); err != nil {
+			return nil, err
+		}
+	}
 	var doc yaml.Node
-	dec := yaml.NewDecoder(strings.NewReader(string(file.Src[start:end])))
+	dec := yaml.NewDecoder(bytes.NewReader(file.Src[start:end]))
 	lineBase := file.Pos(start).Line - 1
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -35,7 +57,13 @@ func ParseYAMLRange(file *File, start, end int) (*Parsed, error) {
 		}
 		return nil, yamlSyntaxError(file, err, lineBase)
 	}
-	c := &yamlConverter{file: file, done: map[*yaml.Node]*Node{}, lineBase: lineBase}
+	if err := secondDocument(file, dec, lineBase); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stopped after the YAML parser: %w", err)
+	}
+	c := &yamlConverter{ctx: ctx, file: file, done: map[*yaml.Node]*Node{}, lineBase: lineBase}
 	root := &doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
@@ -48,6 +76,45 @@ func ParseYAMLRange(file *File, start, end int) (*Parsed, error) {
 		return nil, err
 	}
 	return &Parsed{Root: n, Duplicates: c.dups}, nil
+}
+
+// secondDocument reads on after the first document and reports the first one after it that
+// holds anything (an empty document, as a `---` at the end of a file leaves, holds nothing).
+func secondDocument(file *File, dec *yaml.Decoder, lineBase int) error {
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return yamlSyntaxError(file, err, lineBase)
+		}
+		if emptyDocument(&next) {
+			continue
+		}
+		// The document starts at its `---`, on the line of its content or before it.
+		line := lineBase + next.Line
+		for l := line; l > lineBase && l > line-1000; l-- {
+			if strings.HasPrefix(file.LineText(l), "---") {
+				line = l
+				break
+			}
+		}
+		return &SyntaxError{Offset: file.Offset(line, 1), Msg: "a second YAML document starts here: a policy, a manifest or a template is one document a file, and this one would be ignored; move it to a file of its own"}
+	}
+}
+
+func emptyDocument(n *yaml.Node) bool {
+	if n.Kind != yaml.DocumentNode {
+		return false
+	}
+	for _, c := range n.Content {
+		if !(c.Kind == yaml.ScalarNode && c.Tag == "!!null" && c.Value == "") {
+			return false
+		}
+	}
+	return true
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -69,6 +136,7 @@ func yamlSyntaxError(file *File, err error, lineBase int) error {
 }
 
 type yamlConverter struct {
+	ctx   context.Context
 	file  *File
 	dups  []Duplicate
 	done  map[*yaml.Node]*Node
@@ -108,6 +176,11 @@ func (c *yamlConverter) convert(y *yaml.Node, path Path, depth int) (*Node, erro
 	c.count++
 	if c.count > maxYAMLNodes {
 		return nil, c.errorf(y, "document has more than %d nodes, aliases expanded: split it", maxYAMLNodes)
+	}
+	if c.count%checkEvery == 0 {
+		if err := c.ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped at line %d: %w", c.lineBase+y.Line, err)
+		}
 	}
 	start := c.offset(y)
 	n := &Node{Span: Span{Start: start, End: start}}
@@ -151,23 +224,30 @@ func size(n *Node) int {
 	return total
 }
 
+// mapping converts a YAML mapping. A merge key (`<<: *anchor`, or a list of anchors) brings in
+// the keys of the merged mappings that the mapping does not set itself: a key written in the
+// mapping overrides a merged one wherever the merge is written, the first of several merged
+// mappings wins, and only a key written twice in the mapping itself is a duplicate.
 func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path Path, depth int) error {
+	var keys keyIndex
+	merged := map[string]bool{} // keys present only through a merge
 	for k := 0; k+1 < len(y.Content); k += 2 {
 		ky, vy := y.Content[k], y.Content[k+1]
 		if ky.Tag == "!!merge" {
-			// `<<: *anchor` merges the anchored mapping's keys that are not set here.
-			merged, err := c.convert(vy, path, depth+1)
+			src, err := c.convert(vy, path, depth+1)
 			if err != nil {
 				return err
 			}
-			for _, src := range mergeSources(merged) {
-				for _, mm := range src.Members {
-					if _, ok := n.Member(mm.Key); !ok {
+			for _, from := range mergeSources(src) {
+				for _, mm := range from.Members {
+					if _, ok := keys.find(n.Members, mm.Key); !ok {
 						n.Members = append(n.Members, mm)
+						keys.add(n.Members)
+						merged[mm.Key] = true
 					}
 				}
 			}
-			n.Span.End = max(n.Span.End, merged.Span.End)
+			n.Span.End = max(n.Span.End, src.Span.End)
 			continue
 		}
 		key, err := c.convert(ky, nil, depth+1)
@@ -181,10 +261,19 @@ func (c *yamlConverter) mapping(n *Node, y *yaml.Node, path Path, depth int) err
 		if err != nil {
 			return err
 		}
-		if first, ok := n.Member(key.Text); ok {
-			c.dups = append(c.dups, Duplicate{Key: key.Text, Path: path, First: first.KeySpan, Again: key.Span})
+		m := Member{Key: key.Text, KeySpan: key.Span, Value: val}
+		switch first, ok := keys.find(n.Members, key.Text); {
+		case ok && merged[key.Text]:
+			n.Members[first] = m // written here: it overrides the merged key
+			delete(merged, key.Text)
+		case ok:
+			c.dups = append(c.dups, Duplicate{Key: key.Text, Path: path, First: n.Members[first].KeySpan, Again: key.Span})
+			n.Members = append(n.Members, m)
+			keys.add(n.Members)
+		default:
+			n.Members = append(n.Members, m)
+			keys.add(n.Members)
 		}
-		n.Members = append(n.Members, Member{Key: key.Text, KeySpan: key.Span, Value: val})
 		n.Span.End = max(n.Span.End, val.Span.End, key.Span.End)
 	}
 	c.closeFlow(n, y, '}')

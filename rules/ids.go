@@ -17,3 +17,10 @@ const (
 func EngineIDs() []string {
 	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema, SuppressionExpired}
 }
+
+// The ids of Rego rules that the input readers report too, for what only reading shows: a
+// CloudFormation value that grows past every bound while it is resolved.
+const (
+	ResourceFormat = "resource-format"
+	PolicySize     = "policy-size"
+)
