@@ -167,7 +167,7 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version, WorkDir: env.Dir,
+	rep, err := report.New(f.output, report.Options{Color: color, Width: env.width(), Rules: set, Version: Version, WorkDir: env.Dir,
 		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
 	if err != nil {
 		return nil, usageError("%v", err)
@@ -215,6 +215,9 @@ func newCheck(env *Env) *cobra.Command {
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
+			// What could not be checked is the tool's failure, not a finding: standard error,
+			// in every format (machine formats also carry it in their document).
+			_ = report.WriteFailures(env.Stderr, rep.Failures)
 			switch {
 			case len(rep.Failures) > 0:
 				return &exitError{code: ExitError}

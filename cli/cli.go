@@ -27,7 +27,10 @@ type Env struct {
 	IsTerminal func() bool
 	// StdinIsTerminal reports whether standard input is a terminal (confirmation prompts).
 	StdinIsTerminal func() bool
-	Now             func() time.Time
+	// Width is the width of the terminal standard output is, 0 when unknown; nil means
+	// unknown. Source excerpts in text output keep within it.
+	Width func() int
+	Now   func() time.Time
 	// Dir is the working directory, where .ssmpolicy.yaml is looked for.
 	Dir string
 }
@@ -40,6 +43,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Getenv:          os.Getenv,
 		IsTerminal:      func() bool { return fdIsTerminal(stdout) },
 		StdinIsTerminal: func() bool { return fdIsTerminal(stdin) },
+		Width:           func() int { return terminalWidth(stdout) },
 		Now:             time.Now,
 		Dir:             dir,
 	})
@@ -48,6 +52,28 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func fdIsTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth is the width of the terminal v is, or 0.
+func terminalWidth(v any) int {
+	f, ok := v.(*os.File)
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// width is the terminal width text output keeps to: 0 (the reporter's default) when standard
+// output is not a terminal.
+func (e *Env) width() int {
+	if e.Width == nil || !e.IsTerminal() {
+		return 0
+	}
+	return e.Width()
 }
 
 // Exit codes, as PRODUCT.md fixes them.

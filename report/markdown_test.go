@@ -16,6 +16,8 @@ func TestMarkdownEscaping(t *testing.T) {
 		"ssm:* and _x_": `ssm:\* and \_x\_`,
 		`back\slash`:    `back\\slash`,
 		"[link](x)":     `\[link\](x)`,
+		"esc\x1b[31m":   `esc\\x1b\[31m`,
+		"rtl\u202e":     `rtl\\u202e`,
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
@@ -47,8 +49,8 @@ func TestMarkdownSourceLinks(t *testing.T) {
 
 func TestMarkdownLimit(t *testing.T) {
 	rep := bigReport(1000)
-	full := string(publish(t, Markdown{WorkDir: workDir}, rep))
-	capped := string(publish(t, Markdown{WorkDir: workDir, Limit: 4000}, rep))
+	full := string(publishT(t, Markdown{WorkDir: workDir}, rep))
+	capped := string(publishT(t, Markdown{WorkDir: workDir, Limit: 4000}, rep))
 	if strings.Contains(full, "not shown") {
 		t.Error("rows dropped without a limit")
 	}
