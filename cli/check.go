@@ -75,6 +75,8 @@ type setup struct {
 	failOn   finding.Level
 	reporter report.Reporter
 	config   *config.Config
+	// progress shows a progress line on standard error while a long run goes on.
+	progress bool
 	// ignores are the configuration's ignore entries as of today.
 	ignores *config.Suppressor
 }
@@ -173,13 +175,18 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		return nil, usageError("%v", err)
 	}
 	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
-		ignores: cfg.Suppressor(env.Now())}, nil
+		ignores: cfg.Suppressor(env.Now()), progress: f.output == "text" && env.stderrIsTerminal()}, nil
 }
 
 // run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
 	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Ignores = paths, env.Stdin, s.reader, workers, s.ignores
+	if s.progress {
+		p := startProgress(env.Stderr)
+		defer p.stop()
+		opts.Progress = p.counts
+	}
 	return s.engine.Run(cmd.Context(), opts)
 }
 

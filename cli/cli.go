@@ -27,6 +27,9 @@ type Env struct {
 	IsTerminal func() bool
 	// StdinIsTerminal reports whether standard input is a terminal (confirmation prompts).
 	StdinIsTerminal func() bool
+	// StderrIsTerminal reports whether standard error is a terminal (the progress line); nil
+	// means it is not.
+	StderrIsTerminal func() bool
 	// Width is the width of the terminal standard output is, 0 when unknown; nil means
 	// unknown. Source excerpts in text output keep within it.
 	Width func() int
@@ -40,12 +43,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	dir, _ := os.Getwd()
 	return RunEnv(ctx, args, Env{
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
-		Getenv:          os.Getenv,
-		IsTerminal:      func() bool { return fdIsTerminal(stdout) },
-		StdinIsTerminal: func() bool { return fdIsTerminal(stdin) },
-		Width:           func() int { return terminalWidth(stdout) },
-		Now:             time.Now,
-		Dir:             dir,
+		Getenv:           os.Getenv,
+		IsTerminal:       func() bool { return fdIsTerminal(stdout) },
+		StdinIsTerminal:  func() bool { return fdIsTerminal(stdin) },
+		StderrIsTerminal: func() bool { return fdIsTerminal(stderr) },
+		Width:            func() int { return terminalWidth(stdout) },
+		Now:              time.Now,
+		Dir:              dir,
 	})
 }
 
@@ -66,6 +70,8 @@ func terminalWidth(v any) int {
 	}
 	return w
 }
+
+func (e *Env) stderrIsTerminal() bool { return e.StderrIsTerminal != nil && e.StderrIsTerminal() }
 
 // width is the terminal width text output keeps to: 0 (the reporter's default) when standard
 // output is not a terminal.
