@@ -199,7 +199,7 @@ func ruleLink(rule, docs string) string {
 	if docs == "" {
 		return mdText(rule)
 	}
-	return "[" + mdText(rule) + "](" + linkEscaper.Replace(docs) + ")"
+	return "[" + mdText(rule) + "](" + linkEscaper.Replace(escapeAll.escape(docs)) + ")"
 }
 
 var (

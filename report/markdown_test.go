@@ -58,3 +58,11 @@ func TestMarkdownLimit(t *testing.T) {
 		t.Errorf("limited summary is %d bytes:\n%s", len(capped), capped)
 	}
 }
+
+// A custom rule's page link is written by whoever wrote the rule: it cannot carry control
+// characters, or leave its (...), into the summary.
+func TestMarkdownRuleLink(t *testing.T) {
+	if got, want := ruleLink("custom-x", "https://wiki/x y)\x1b[2J"), `[custom-x](https://wiki/x%20y%29\x1b[2J)`; got != want {
+		t.Errorf("ruleLink = %s, want %s", got, want)
+	}
+}

@@ -95,40 +95,78 @@ type shownSource struct {
 	pad, marks int
 }
 
+// spanParts is an excerpt split around its span: the text before it, the span (its start
+// and, when the middle of the span was not kept, its end), and the text after it.
+type spanParts struct {
+	before, span, spanEnd, after []glyph
+	// cutBefore and cutAfter say that the line goes on beyond the text kept; gap that text
+	// inside the span was not kept; multiLine that the span goes on to other lines.
+	cutBefore, cutAfter, gap, multiLine bool
+}
+
+func splitSpan(ex finding.Excerpt, start, end jsonpos.Pos) spanParts {
+	head := glyphs(ex.Text)
+	si := clamp(start.Column-ex.Column, 0, len(head))
+	p := spanParts{before: head[:si], cutBefore: ex.Column > 1, cutAfter: ex.More}
+	switch {
+	case ex.Tail != "":
+		tail := glyphs(ex.Tail)
+		ti := clamp(end.Column-ex.TailColumn, 0, len(tail))
+		p.span, p.spanEnd, p.after, p.gap = head[si:], tail[:ti], tail[ti:], true
+	case end.Line > start.Line:
+		p.span, p.multiLine = head[si:], true // to the end of the line, and on
+	default:
+		ei := clamp(end.Column-ex.Column, si, len(head))
+		p.span, p.after = head[si:ei], head[ei:]
+	}
+	return p
+}
+
 // layout shows the span [start, end) of ex in at most width cells: the whole excerpt when it
 // fits, else a window around the span with … where text is left out; a span too long for the
 // window is shown by its start and its end, with … between them, and one that goes on to
 // other lines by as much of its start as fits.
 func layout(ex finding.Excerpt, start, end jsonpos.Pos, width int) shownSource {
 	width = max(width, minSourceWidth)
-	head := glyphs(ex.Text)
-	si := clamp(start.Column-ex.Column, 0, len(head))
-	var before, span, spanEnd, after []glyph
-	before = head[:si]
-	cutBefore, cutAfter := ex.Column > 1, ex.More
-	gap := false // text inside the span is left out
-	switch {
-	case ex.Tail != "":
-		tail := glyphs(ex.Tail)
-		ti := clamp(end.Column-ex.TailColumn, 0, len(tail))
-		span, spanEnd, after, gap = head[si:], tail[:ti], tail[ti:], true
-	case end.Line > start.Line:
-		span = head[si:] // to the end of the line, and on
-	default:
-		ei := clamp(end.Column-ex.Column, si, len(head))
-		span, after = head[si:ei], head[ei:]
-	}
-	wb, wa := widthOf(before), widthOf(after)
-	ws := widthOf(span) + widthOf(spanEnd)
-	if gap {
+	p := splitSpan(ex, start, end)
+	wb, wa := widthOf(p.before), widthOf(p.after)
+	ws := widthOf(p.span) + widthOf(p.spanEnd)
+	if p.gap {
 		ws++
 	}
-	mark := func(cut bool) int {
-		if cut {
-			return 1
+	var lb, sh, se, ra []glyph // the text shown: before, span (start, end), after
+	elide := false             // … between the start and the end of the span
+	goesOn := false            // the … after the text stands for the rest of the span
+	switch {
+	case !p.gap && cell(p.cutBefore)+wb+ws+wa+cell(p.cutAfter) <= width:
+		lb, sh, ra = p.before, p.span, p.after
+	case !p.gap && !p.multiLine && ws+2 <= width:
+		// The span whole, and as much around it as fits: half the room before it, or more
+		// when there is little after it.
+		room := width - ws - 2
+		left := min(wb, max(room/2, room-wa))
+		lb, sh, ra = lastCells(p.before, left), p.span, firstCells(p.after, min(wa, room-left))
+	case p.multiLine:
+		lb = lastCells(p.before, min(wb, width/2))
+		sh = firstCells(p.span, width-cell(p.cutBefore || len(lb) < len(p.before))-widthOf(lb)-1)
+		p.cutAfter, goesOn = true, true
+	default:
+		lb = lastCells(p.before, min(wb, longSpanContext))
+		ra = firstCells(p.after, min(wa, longSpanContext))
+		room := max(2, width-widthOf(lb)-widthOf(ra)-3)
+		spanEnd := p.spanEnd
+		if !p.gap {
+			spanEnd = p.span
 		}
-		return 0
+		sh = firstCells(p.span, room/2)
+		se = lastCells(spanEnd, room-widthOf(sh))
+		if !p.gap && len(sh)+len(se) > len(p.span) {
+			se = p.span[len(sh):]
+		}
+		elide = true
 	}
+	lead := p.cutBefore || len(lb) < len(p.before)
+	trail := p.cutAfter || len(ra) < len(p.after)
 
 	var b strings.Builder
 	write := func(gs []glyph) {
@@ -136,84 +174,29 @@ func layout(ex finding.Excerpt, start, end jsonpos.Pos, width int) shownSource {
 			b.WriteString(g.text)
 		}
 	}
-	shown := shownSource{}
-	multiLine := !gap && end.Line > start.Line
-	switch {
-	case !gap && mark(cutBefore)+wb+ws+wa+mark(cutAfter) <= width:
-		// All of it.
-		if cutBefore {
-			b.WriteString(ellipsis)
-		}
-		write(before)
-		write(span)
-		write(after)
-		if cutAfter {
-			b.WriteString(ellipsis)
-		}
-		shown.pad, shown.marks = mark(cutBefore)+wb, ws
-	case !gap && ws+2 <= width:
-		// The span whole, and as much around it as fits: half the room before it, or more
-		// when there is little after it.
-		room := width - ws - 2
-		left := min(wb, max(room/2, room-wa))
-		right := min(wa, room-left)
-		lb, ra := lastCells(before, left), firstCells(after, right)
-		lead := cutBefore || len(lb) < len(before)
-		if lead {
-			b.WriteString(ellipsis)
-		}
-		write(lb)
-		write(span)
-		write(ra)
-		if cutAfter || len(ra) < len(after) {
-			b.WriteString(ellipsis)
-		}
-		shown.pad, shown.marks = mark(lead)+widthOf(lb), ws
-	case multiLine:
-		// A span that goes on to other lines: its start, and as much of it as fits.
-		lb := lastCells(before, min(wb, width/2))
-		lead := cutBefore || len(lb) < len(before)
-		sh := firstCells(span, width-mark(lead)-widthOf(lb)-1)
-		if lead {
-			b.WriteString(ellipsis)
-		}
-		write(lb)
-		write(sh)
+	if lead {
 		b.WriteString(ellipsis)
-		shown.pad, shown.marks = mark(lead)+widthOf(lb), widthOf(sh)+1
-	default:
-		// A span longer than the window: its start and its end, with a little text on
-		// each side.
-		lb := lastCells(before, min(wb, longSpanContext))
-		ra := firstCells(after, min(wa, longSpanContext))
-		room := max(2, width-widthOf(lb)-widthOf(ra)-3)
-		if !gap {
-			spanEnd = span
-		}
-		sh := firstCells(span, room/2)
-		se := lastCells(spanEnd, room-widthOf(sh))
-		if !gap && len(sh)+len(se) > len(span) {
-			se = span[len(sh):]
-		}
-		lead := cutBefore || len(lb) < len(before)
-		if lead {
-			b.WriteString(ellipsis)
-		}
-		write(lb)
-		write(sh)
+	}
+	write(lb)
+	write(sh)
+	if elide {
 		b.WriteString(ellipsis)
-		write(se)
-		write(ra)
-		if cutAfter || len(ra) < len(after) {
-			b.WriteString(ellipsis)
-		}
-		shown.pad, shown.marks = mark(lead)+widthOf(lb), widthOf(sh)+1+widthOf(se)
 	}
-	shown.text = b.String()
-	if shown.marks == 0 {
-		shown.marks = 1 // a point, or a span at the end of the line
+	write(se)
+	write(ra)
+	if trail {
+		b.WriteString(ellipsis)
 	}
-	return shown
+	marks := widthOf(sh) + cell(elide) + widthOf(se) + cell(goesOn)
+	return shownSource{text: b.String(), pad: cell(lead) + widthOf(lb), marks: max(1, marks)}
+}
+
+// cell is the width of a … mark that is there when on is set.
+func cell(on bool) int {
+	if on {
+		return 1
+	}
+	return 0
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
