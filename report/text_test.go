@@ -256,3 +256,29 @@ func TestLayoutCases(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExcerptLayout cuts and lays out excerpts of arbitrary text at arbitrary spans and
+// widths: no panic, and never wider than the width.
+func FuzzExcerptLayout(f *testing.F) {
+	f.Add("{\"Principal\": \"*\"}", 14, 17, 80)
+	f.Add("a\tb\x1b[2J名前\r\nnext line", 2, 30, 24)
+	f.Add(strings.Repeat("x", 2000)+"\n", 5, 1990, 120)
+	f.Fuzz(func(t *testing.T, src string, from, to, width int) {
+		file := jsonpos.NewFile("f.json", []byte(src))
+		n := len(src) + 1
+		from, to = ((from%n)+n)%n, ((to%n)+n)%n
+		start, end := file.Pos(from), file.Pos(max(from, to))
+		ex := finding.ExcerptOf(file, start, end)
+		if len(ex.Text)+len(ex.Tail) > finding.MaxExcerpt {
+			t.Fatalf("excerpt of %d bytes", len(ex.Text)+len(ex.Tail))
+		}
+		width = minSourceWidth + ((width%200)+200)%200
+		got := layout(ex, start, end, width)
+		if w := runewidth.StringWidth(got.text); w > width {
+			t.Fatalf("%d cells in %d: %q", w, width, got.text)
+		}
+		if got.pad < 0 || got.marks < 1 || got.pad+got.marks > width+1 {
+			t.Fatalf("markers at %d, %d in %d", got.pad, got.marks, width)
+		}
+	})
+}
