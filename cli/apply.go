@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/apply"
 	"github.com/ssmpolicy/ssmpolicy/linter"
+	"github.com/ssmpolicy/ssmpolicy/report"
 )
 
 // applyFlags are the flags of apply beyond those it shares with check.
@@ -80,6 +81,7 @@ func runApply(cmd *cobra.Command, env *Env, args []string, f *checkFlags, live *
 
 	targets := &apply.Collector{FailOn: s.failOn}
 	rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Visit: targets.Visit, Enrich: live.stages(clients)})
+	_ = report.WriteFailures(env.Stderr, rep.Failures) // before the plan: what was not checked is not sent
 	runner := &apply.Runner{Clients: clients, FailOn: s.failOn, DryRun: af.dryRun, Atomic: af.atomic}
 	human := env.Stderr // plan, prompt and results as text; standard output holds the report
 	if f.output == "text" {

@@ -75,6 +75,8 @@ type setup struct {
 	failOn   finding.Level
 	reporter report.Reporter
 	config   *config.Config
+	// progress shows a progress line on standard error while a long run goes on.
+	progress bool
 	// ignores are the configuration's ignore entries as of today.
 	ignores *config.Suppressor
 }
@@ -167,19 +169,24 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version, WorkDir: env.Dir,
+	rep, err := report.New(f.output, report.Options{Color: color, Width: env.width(), Rules: set, Version: Version, WorkDir: env.Dir,
 		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
 	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
-		ignores: cfg.Suppressor(env.Now())}, nil
+		ignores: cfg.Suppressor(env.Now()), progress: f.output == "text" && env.stderrIsTerminal()}, nil
 }
 
 // run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
 	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Ignores = paths, env.Stdin, s.reader, workers, s.ignores
+	if s.progress {
+		p := startProgress(env.Stderr)
+		defer p.stop()
+		opts.Progress = p.counts
+	}
 	return s.engine.Run(cmd.Context(), opts)
 }
 
@@ -215,6 +222,9 @@ func newCheck(env *Env) *cobra.Command {
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
+			// What could not be checked is the tool's failure, not a finding: standard error,
+			// in every format (machine formats also carry it in their document).
+			_ = report.WriteFailures(env.Stderr, rep.Failures)
 			switch {
 			case len(rep.Failures) > 0:
 				return &exitError{code: ExitError}

@@ -27,7 +27,13 @@ type Env struct {
 	IsTerminal func() bool
 	// StdinIsTerminal reports whether standard input is a terminal (confirmation prompts).
 	StdinIsTerminal func() bool
-	Now             func() time.Time
+	// StderrIsTerminal reports whether standard error is a terminal (the progress line); nil
+	// means it is not.
+	StderrIsTerminal func() bool
+	// Width is the width of the terminal standard output is, 0 when unknown; nil means
+	// unknown. Source excerpts in text output keep within it.
+	Width func() int
+	Now   func() time.Time
 	// Dir is the working directory, where .ssmpolicy.yaml is looked for.
 	Dir string
 }
@@ -37,17 +43,43 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	dir, _ := os.Getwd()
 	return RunEnv(ctx, args, Env{
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
-		Getenv:          os.Getenv,
-		IsTerminal:      func() bool { return fdIsTerminal(stdout) },
-		StdinIsTerminal: func() bool { return fdIsTerminal(stdin) },
-		Now:             time.Now,
-		Dir:             dir,
+		Getenv:           os.Getenv,
+		IsTerminal:       func() bool { return fdIsTerminal(stdout) },
+		StdinIsTerminal:  func() bool { return fdIsTerminal(stdin) },
+		StderrIsTerminal: func() bool { return fdIsTerminal(stderr) },
+		Width:            func() int { return terminalWidth(stdout) },
+		Now:              time.Now,
+		Dir:              dir,
 	})
 }
 
 func fdIsTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth is the width of the terminal v is, or 0.
+func terminalWidth(v any) int {
+	f, ok := v.(*os.File)
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+func (e *Env) stderrIsTerminal() bool { return e.StderrIsTerminal != nil && e.StderrIsTerminal() }
+
+// width is the terminal width text output keeps to: 0 (the reporter's default) when standard
+// output is not a terminal.
+func (e *Env) width() int {
+	if e.Width == nil || !e.IsTerminal() {
+		return 0
+	}
+	return e.Width()
 }
 
 // Exit codes, as PRODUCT.md fixes them.

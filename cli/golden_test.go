@@ -23,11 +23,12 @@ func testEnv(dir string, stdin string) (Env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	return Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv:          func(string) string { return "" },
-		IsTerminal:      func() bool { return false },
-		StdinIsTerminal: func() bool { return false },
-		Now:             func() time.Time { return fixedNow },
-		Dir:             dir,
+		Getenv:           func(string) string { return "" },
+		IsTerminal:       func() bool { return false },
+		StdinIsTerminal:  func() bool { return false },
+		StderrIsTerminal: func() bool { return false },
+		Now:              func() time.Time { return fixedNow },
+		Dir:              dir,
 	}, &out, &errb
 }
 

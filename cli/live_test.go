@@ -411,8 +411,8 @@ func TestLiveAWSFailure(t *testing.T) {
 	m := w.manifest("ssmpolicy.yaml", entry{arn: w.api.ARN, policyFile: "api.json", policy: sharePolicy(w.api.ARN)})
 	w.fake.FailInternal(awsfake.OpDescribeParameters, 2)
 	r := w.run("check", "--live", m)
-	want := fmt.Sprintf("error: %s: %s (%s:%d): --live lookup: describe parameter /app/api: InternalServerError", m, w.api.ARN, m, w.lineOf(m, "arn:"))
-	if r.code != ExitError || !strings.Contains(r.stdout, want) {
+	want := fmt.Sprintf("ssmpolicy: %s: %s (%s:%d): --live lookup: describe parameter /app/api: InternalServerError", m, w.api.ARN, m, w.lineOf(m, "arn:"))
+	if r.code != ExitError || !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, "1 file could not be checked") {
 		t.Fatalf("want exit 2 and %q:\n%s", want, r)
 	}
 
@@ -429,7 +429,7 @@ func TestLiveAWSFailure(t *testing.T) {
 	other := awsfake.ParameterARN("aws", "eu-west-1", awsfake.DefaultAccount, "/app/eu")
 	m = w.manifest("eu.yaml", entry{arn: other, policyFile: "eu.json", policy: sharePolicy(other)})
 	r = w.run("check", "--live", m)
-	if r.code != ExitError || !strings.Contains(r.stdout, "the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1") {
+	if r.code != ExitError || !strings.Contains(r.stderr, "the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1") {
 		t.Fatalf("want exit 2 naming the region:\n%s", r)
 	}
 	if r := w.run("check", "--live", "--region", "eu-west-1", m); r.code != ExitFindings || !strings.Contains(r.stdout, "resource-not-found") {

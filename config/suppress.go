@@ -51,7 +51,7 @@ func (c *Config) Suppressor(today time.Time) *Suppressor {
 			s.Expired = append(s.Expired, finding.Finding{
 				Rule: rules.SuppressionExpired, File: c.File, Start: start, End: end,
 				Message: fmt.Sprintf("the ignore entry for %s expired on %s: its findings are reported again; fix them, or renew the entry after a review", what, e.Expires.Format(time.DateOnly)),
-				Line:    e.file.LineText(start.Line),
+				Source:  finding.ExcerptOf(e.file, start, end),
 			})
 			continue
 		}

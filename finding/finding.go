@@ -74,11 +74,17 @@ type Finding struct {
 	Pointer  string      `json:"pointer"`
 	Resource string      `json:"resource,omitempty"`
 	Docs     string      `json:"docs"`
+	// Help says how to fix what the message describes, when the rule knows; empty otherwise.
+	Help string `json:"help,omitempty"`
+	// Note says where a fact the finding rests on came from when that is not the place the
+	// finding points at: "tier from --tier", "tier from --live". Empty otherwise.
+	Note string `json:"note,omitempty"`
 
 	// Sid is the Sid of the statement the finding is in, for suppressions scoped to a Sid.
 	Sid string `json:"-"`
-	// Line is the text of the start line, for reporters that show the source.
-	Line string `json:"-"`
+	// Source is the part of the start line that reporters show; empty when the finding has
+	// no source to show (it is about a fact given by a flag).
+	Source Excerpt `json:"-"`
 }
 
 // Suppressed is a finding that an ignore entry silenced, with who silenced it and why.

@@ -286,14 +286,17 @@ func (r *Reader) rawPolicy(f *jsonpos.File, parsed *jsonpos.Parsed, isJSON bool)
 // applyContext gives a raw policy's target the facts of the command line.
 func (r *Reader) applyContext(t *Target) {
 	ctx := r.Context
-	t.ARN = flagFact(ctx.ARN)
-	t.Tier = flagFact(ctx.Tier)
-	t.Type = flagFact(ctx.Type)
-	t.KeyID = flagFact(ctx.KeyID)
+	t.ARN = flagFact(ctx.ARN, "--resource-arn")
+	t.Tier = flagFact(ctx.Tier, "--tier")
+	t.Type = flagFact(ctx.Type, "--type")
+	t.KeyID = flagFact(ctx.KeyID, "--key-id")
 }
 
-func flagFact(v string) Fact {
-	return Fact{Value: v, Known: v != ""}
+func flagFact(v, flag string) Fact {
+	if v == "" {
+		return Fact{}
+	}
+	return Fact{Value: v, Known: true, From: flag}
 }
 
 // LoadPolicy reads the policy file a manifest names. read is given the cleaned path. The

@@ -31,6 +31,9 @@ type Fact struct {
 	Value string
 	Known bool
 	Loc   Location
+	// From names what gave the value when no file did, or when it replaced what a file
+	// says: a flag ("--tier") or "--live". Findings about the fact say so.
+	From string
 }
 
 // Problem is a finding made while reading: the document does not parse, or repeats a key.

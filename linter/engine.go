@@ -131,9 +131,19 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 		if !ok {
 			return out, fmt.Errorf("rule %s: a finding must be an object with path and message, got %T", rule.ID, r.Bindings["f"])
 		}
-		loc, pointer := e.place(t, f)
+		loc, pointer, note := e.place(t, f)
 		msg, _ := f["message"].(string)
 		out = e.add(out, t, rule.ID, msg, loc, pointer)
+		last := &out[len(out)-1]
+		last.Help, _ = f["help"].(string)
+		if note != "" {
+			// The fact was not written where the finding points: say where it came from, and
+			// show no excerpt of a place that does not hold it.
+			last.Note = note
+			if !factWritten(t, f) {
+				last.Source = finding.Excerpt{}
+			}
+		}
 	}
 	if cm := e.contextMissing(t); cm != "" {
 		out = e.add(out, t, rules.ContextMissing, cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
@@ -141,8 +151,10 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	return out, nil
 }
 
-// place turns a rule's {path, at} into a location in a file and a JSON pointer.
-func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, string) {
+// place turns a rule's {path, at} into a location in a file and a JSON pointer, and, for a
+// finding about a fact of the target that no file gave (a flag, or --live), a note saying
+// where the fact came from.
+func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, string, string) {
 	var path []any
 	if raw, ok := f["path"].([]any); ok {
 		for _, step := range raw {
@@ -156,25 +168,22 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 			}
 		}
 	}
-	fact := func(fa input.Fact) (input.Location, string) {
-		if fa.Loc.Known() {
-			return fa.Loc, jsonpos.Pointer(fa.Loc.Path)
+	at, _ := f["at"].(string)
+	if fa, name, ok := factOf(t, at); ok {
+		note := ""
+		if fa.From != "" {
+			note = name + " from " + fa.From
 		}
-		return t.Origin, jsonpos.Pointer(t.Origin.Path)
+		if fa.Loc.Known() {
+			return fa.Loc, jsonpos.Pointer(fa.Loc.Path), note
+		}
+		return t.Origin, jsonpos.Pointer(t.Origin.Path), note
 	}
-	switch at, _ := f["at"].(string); at {
-	case "arn":
-		return fact(t.ARN)
-	case "tier":
-		return fact(t.Tier)
-	case "type":
-		return fact(t.Type)
-	case "key":
-		return fact(t.KeyID)
+	switch at {
 	case "document":
-		return t.PolicyLoc, jsonpos.Pointer(t.PolicyLoc.Path)
+		return t.PolicyLoc, jsonpos.Pointer(t.PolicyLoc.Path), ""
 	case "origin":
-		return t.Origin, jsonpos.Pointer(t.Origin.Path)
+		return t.Origin, jsonpos.Pointer(t.Origin.Path), ""
 	}
 	span := t.Policy.SpanAt(path, false)
 	if len(path) == 0 {
@@ -182,7 +191,30 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 		// the policy opens rather than underlining all of it. ("document" marks it all.)
 		span.End = min(span.End, span.Start+1)
 	}
-	return input.Location{File: t.PolicyFile, Span: span, Path: path}, jsonpos.Pointer(path)
+	return input.Location{File: t.PolicyFile, Span: span, Path: path}, jsonpos.Pointer(path), ""
+}
+
+// factOf is the fact a rule's `at` names, and what the fact is called.
+func factOf(t *input.Target, at string) (input.Fact, string, bool) {
+	switch at {
+	case "arn":
+		return t.ARN, "resource ARN", true
+	case "tier":
+		return t.Tier, "tier", true
+	case "type":
+		return t.Type, "type", true
+	case "key":
+		return t.KeyID, "KMS key", true
+	}
+	return input.Fact{}, "", false
+}
+
+// factWritten reports whether the fact a finding is about is written in a file: its place
+// then holds the fact, whatever gave the value.
+func factWritten(t *input.Target, f map[string]any) bool {
+	at, _ := f["at"].(string)
+	fa, _, ok := factOf(t, at)
+	return ok && fa.Loc.Known()
 }
 
 // add places a finding of rule on t at loc: its file, line and column, the resource and the
@@ -195,7 +227,7 @@ func (*Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc
 	if loc.File != nil {
 		f.File = loc.File.Name
 		f.Start, f.End = loc.File.Pos(loc.Span.Start), loc.File.Pos(loc.Span.End)
-		f.Line = loc.File.LineText(f.Start.Line)
+		f.Source = finding.ExcerptOf(loc.File, f.Start, f.End)
 	}
 	if loc.File == t.PolicyFile && t.Policy != nil {
 		f.Sid = sidAt(t.Policy, loc.Path)

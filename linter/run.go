@@ -38,6 +38,8 @@ type RunOptions struct {
 	// Visit is called for every target with the findings kept after suppression (apply
 	// decides from them what to send). It may be called concurrently.
 	Visit func(t *input.Target, kept []finding.Finding)
+	// Progress, when set, counts the files, targets and findings as the run goes.
+	Progress *Progress
 }
 
 // job is one unit of work for a worker: a file to read, or a target a manifest declared.
@@ -57,7 +59,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 		rep.Failures = append(rep.Failures, f)
 		mu.Unlock()
 	}
-	out := &collector{rep: rep, mu: &mu, pipe: pipeline.Standard(e.levels, opts.Ignores), visit: opts.Visit}
+	out := &collector{rep: rep, mu: &mu, pipe: pipeline.Standard(e.levels, opts.Ignores), visit: opts.Visit, progress: opts.Progress}
 	files, stdin := expand(opts, fail)
 	workers := opts.Workers
 	if workers <= 0 {
@@ -70,6 +72,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 	mu.Lock()
 	rep.Summary.Files += len(manifests)
 	mu.Unlock()
+	opts.Progress.add(len(manifests), 0, 0)
 
 	jobs := make(chan job, workers*4)
 	go func() {
@@ -229,6 +232,7 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, out *collecto
 			rep.Summary.Files++
 			rep.Summary.Skipped++
 			mu.Unlock()
+			opts.Progress.add(1, 0, 0)
 			return
 		}
 		targets = res.Targets
@@ -238,6 +242,7 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, out *collecto
 	rep.Summary.Files += files
 	rep.Summary.Targets += len(targets)
 	mu.Unlock()
+	opts.Progress.add(files, 0, 0)
 	for _, t := range targets {
 		if t.Policy != nil {
 			if err := enrich.Run(ctx, opts.Enrich, t); err != nil {
@@ -250,6 +255,7 @@ func (e *Engine) work(ctx context.Context, j job, opts RunOptions, out *collecto
 			fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
 		}
 		out.add(t, found)
+		opts.Progress.add(0, 1, 0)
 	}
 }
 
@@ -274,10 +280,11 @@ func fileName(l input.Location) string {
 // collector takes the findings the workers make through the per-target stages of the
 // findings pipeline into the report.
 type collector struct {
-	rep   *finding.Report
-	mu    *sync.Mutex
-	pipe  *pipeline.Pipeline
-	visit func(t *input.Target, kept []finding.Finding)
+	rep      *finding.Report
+	mu       *sync.Mutex
+	pipe     *pipeline.Pipeline
+	visit    func(t *input.Target, kept []finding.Finding)
+	progress *Progress
 }
 
 // add passes the findings of target t (nil for a file's problems outside any target) through
@@ -288,6 +295,7 @@ func (c *collector) add(t *input.Target, found []finding.Finding) {
 	if t != nil && c.visit != nil {
 		c.visit(t, b.Findings)
 	}
+	c.progress.add(0, 0, len(b.Findings))
 	c.mu.Lock()
 	c.rep.Findings = append(c.rep.Findings, b.Findings...)
 	c.rep.Suppressed = append(c.rep.Suppressed, b.Suppressed...)

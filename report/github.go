@@ -40,11 +40,80 @@ func githubCommand(l finding.Level) string {
 }
 
 // Publish implements Reporter.
-func (g GitHub) Publish(w io.Writer, rep *finding.Report) error {
-	bw := bufio.NewWriter(w)
-	for _, fl := range rep.Failures {
+func (g GitHub) Publish(w io.Writer, rep *finding.Report) error { return publish(g.Stream(w), rep) }
+
+// Stream implements Reporter: an annotation per finding as it comes, the job summary streamed
+// beside them, and the failures' annotations at the end.
+func (g GitHub) Stream(w io.Writer) Stream { return &githubStream{g: g, w: bufio.NewWriter(w)} }
+
+type githubStream struct {
+	g GitHub
+	w *bufio.Writer
+	// summary writes the job summary to file; a failure to write it is reported at End,
+	// after the annotations, which matter more.
+	summary Stream
+	file    *os.File
+	err     error
+}
+
+func (s *githubStream) Begin(meta Meta) error {
+	if s.g.StepSummary == "" {
+		return nil
+	}
+	// Appended, never truncated: earlier steps of the job may have written their own part.
+	f, err := os.OpenFile(s.g.StepSummary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	sum := s.g.Summary
+	sum.Limit = stepSummaryLimit
+	s.file, s.summary = f, sum.Stream(f)
+	s.summaryDo(func(st Stream) error { return st.Begin(meta) })
+	return nil
+}
+
+// summaryDo passes a piece of the report on to the job summary, until writing it fails.
+func (s *githubStream) summaryDo(do func(Stream) error) {
+	if s.summary != nil && s.err == nil {
+		s.err = do(s.summary)
+	}
+}
+
+func (s *githubStream) Finding(f finding.Finding) error {
+	var props []property
+	if path := s.g.path(f.File); path != "" {
+		props = append(props, property{"file", path})
+		props = append(props, lineProps(f)...)
+	}
+	props = append(props, property{"title", f.Rule})
+	writeCommand(s.w, githubCommand(f.Level), props, annotationText(f))
+	s.summaryDo(func(st Stream) error { return st.Finding(f) })
+	return nil
+}
+
+// annotationText is the message of a finding's annotation, with the note and the help on
+// lines of their own.
+func annotationText(f finding.Finding) string {
+	msg := f.Message
+	if f.Note != "" {
+		msg += "\nnote: " + f.Note
+	}
+	if f.Help != "" {
+		msg += "\nhelp: " + f.Help
+	}
+	return msg
+}
+
+func (s *githubStream) Suppressed(f finding.Suppressed) error {
+	s.summaryDo(func(st Stream) error { return st.Suppressed(f) })
+	return nil
+}
+
+func (s *githubStream) End(sum finding.Summary, failures []finding.Failure) error {
+	for _, fl := range failures {
 		var props []property
-		if path := g.path(fl.File); path != "" {
+		if path := s.g.path(fl.File); path != "" {
 			props = append(props, property{"file", path})
 			if fl.Start != nil && fl.Start.Line > 0 {
 				props = append(props, property{"line", strconv.Itoa(fl.Start.Line)})
@@ -54,36 +123,19 @@ func (g GitHub) Publish(w io.Writer, rep *finding.Report) error {
 			}
 		}
 		props = append(props, property{"title", "ssmpolicy"})
-		writeCommand(bw, "error", props, fl.Message)
+		writeCommand(s.w, "error", props, fl.Message)
 	}
-	for _, f := range rep.Findings {
-		var props []property
-		if path := g.path(f.File); path != "" {
-			props = append(props, property{"file", path})
-			props = append(props, lineProps(f)...)
-		}
-		props = append(props, property{"title", f.Rule})
-		writeCommand(bw, githubCommand(f.Level), props, f.Message)
-	}
-	if err := bw.Flush(); err != nil {
+	if err := s.w.Flush(); err != nil {
 		return err
 	}
-	if g.StepSummary == "" {
-		return nil
+	s.summaryDo(func(st Stream) error { return st.End(sum, failures) })
+	if s.file != nil {
+		if err := s.file.Close(); err != nil && s.err == nil {
+			s.err = err
+		}
 	}
-	// Appended, never truncated: earlier steps of the job may have written their own part.
-	sf, err := os.OpenFile(g.StepSummary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("job summary: %w", err)
-	}
-	sum := g.Summary
-	sum.Limit = stepSummaryLimit
-	if err := sum.Publish(sf, rep); err != nil {
-		sf.Close()
-		return fmt.Errorf("job summary: %w", err)
-	}
-	if err := sf.Close(); err != nil {
-		return fmt.Errorf("job summary: %w", err)
+	if s.err != nil {
+		return fmt.Errorf("job summary: %w", s.err)
 	}
 	return nil
 }
@@ -138,11 +190,12 @@ func writeCommand(w *bufio.Writer, cmd string, props []property, msg string) {
 
 // The escapes of the Actions toolkit (toolkit/packages/core/src/command.ts): the runner
 // unescapes exactly these, so a message keeps its % and its line breaks, and a property its
-// : and , without ending early.
+// : and , without ending early. Other control characters have no escape the runner reads, and
+// the log shows ESC raw as the start of a colour sequence: they are written as \x1b first.
 var (
 	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeData(s string) string     { return dataEscaper.Replace(escapeKeepLines.escape(s)) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(escapeKeepLines.escape(s)) }

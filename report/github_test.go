@@ -30,12 +30,17 @@ func TestGitHubEscaping(t *testing.T) {
 		{"%0A is not a newline", "%250A is not a newline", "%250A is not a newline"},
 		{"::error::x", "::error::x", "%3A%3Aerror%3A%3Ax"},
 		{"für 名前", "für 名前", "für 名前"},
+		{"\x1b[2J\x07bell", `\x1b[2J\x07bell`, `\x1b[2J\x07bell`},
+		{"rtl\u202eod", `rtl\u202eod`, `rtl\u202eod`},
 	} {
 		if got := escapeData(c.in); got != c.data {
 			t.Errorf("escapeData(%q) = %q, want %q", c.in, got, c.data)
 		}
 		if got := escapeProperty(c.in); got != c.prop {
 			t.Errorf("escapeProperty(%q) = %q, want %q", c.in, got, c.prop)
+		}
+		if strings.ContainsAny(c.in, "\x1b\u202e") {
+			continue // shown by their escapes: no way back, by design
 		}
 		if back := unescapeV2(escapeData(c.in), false); back != c.in {
 			t.Errorf("data %q comes back as %q", c.in, back)
@@ -56,7 +61,7 @@ func TestGitHubCommands(t *testing.T) {
 			Message: "from stdin", Start: pos(1, 1, 0), End: pos(1, 1, 0)},
 	}}
 	rep.Finish()
-	got := string(publish(t, GitHub{WorkDir: workDir}, rep))
+	got := string(publishT(t, GitHub{WorkDir: workDir}, rep))
 	want := "::error file=/src/project/x.json,line=2,endLine=4,title=schema::spans lines\n" +
 		"::notice title=principal-self::from stdin\n" +
 		"::warning file=/src/project/dir/a%2Cb%3Ac.json,line=3,col=5,endLine=3,endColumn=8,title=principal-wildcard::100%25 open:%0Ato all, really\n"
@@ -72,7 +77,7 @@ func TestGitHubStepSummary(t *testing.T) {
 	}
 	rep := fixtureReport()
 	r := newReporterWith(t, "github", Options{WorkDir: workDir, StepSummary: path})
-	out := publish(t, r, rep)
+	out := publishT(t, r, rep)
 	if strings.Contains(string(out), "###") {
 		t.Error("the summary went to standard output")
 	}
@@ -80,7 +85,7 @@ func TestGitHubStepSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := string(publish(t, newReporterWith(t, "markdown", Options{WorkDir: workDir}), rep))
+	md := string(publishT(t, newReporterWith(t, "markdown", Options{WorkDir: workDir}), rep))
 	if string(got) != "earlier step\n"+md {
 		t.Errorf("summary file:\n%s\nwant the earlier content, then:\n%s", got, md)
 	}

@@ -1,36 +1,37 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
 )
 
 // JUnit writes JUnit XML, the test report GitLab, Jenkins, Azure Pipelines and most CI
-// systems display: a testsuite per file, a testcase per target with findings (named by its
-// resource ARN, or by the file when the target has none), a <failure> per finding, and an
-// <error> per problem that kept the check from finishing.
+// systems display: a testsuite per file and a testcase per finding, named by its rule and
+// position (its classname is the resource ARN, or the file when the target has none), holding
+// a <failure>. A suppressed finding is a skipped testcase, and each problem that kept the
+// check from finishing is a testcase with an <error>, in the suite of its file (or of
+// "ssmpolicy"). A clean run is one passing testcase, since CI systems show an empty report as
+// "no tests found". Targets without findings are not listed: the report counts them but does
+// not name them.
 //
-// A target without findings cannot be shown as a passing testcase: the report counts
-// targets but does not list them. A file whose findings were all suppressed is known,
-// though, and appears as one passing testcase that lists the suppressions in system-out.
+// The suites are written one file at a time as the findings come; <testsuites> carries no
+// totals, which would be known only at the end (CI systems count the testcases).
 type JUnit struct{}
 
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName xml.Name     `xml:"testsuites"`
+	Name    string       `xml:"name,attr"`
+	Suites  []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
+	XMLName  xml.Name    `xml:"testsuite"`
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
@@ -40,11 +41,12 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string         `xml:"name,attr"`
-	Classname string         `xml:"classname,attr"`
-	Errors    []junitProblem `xml:"error"`
-	Failures  []junitProblem `xml:"failure"`
-	SystemOut string         `xml:"system-out,omitempty"`
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Error     *junitProblem `xml:"error"`
+	Failure   *junitProblem `xml:"failure"`
+	Skipped   *junitSkipped `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitProblem struct {
@@ -53,104 +55,127 @@ type junitProblem struct {
 	Body    string `xml:",chardata"`
 }
 
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
 // Publish implements Reporter.
-func (JUnit) Publish(w io.Writer, rep *finding.Report) error {
-	suites := map[string]*junitSuite{}
-	suite := func(name string) *junitSuite {
-		s, ok := suites[name]
-		if !ok {
-			s = &junitSuite{Name: name}
-			suites[name] = s
-		}
-		return s
-	}
-	// Findings come sorted by file, then position, so each target's testcase gathers its
-	// failures in the order of the file.
-	cases := map[[2]string]*junitCase{}
-	var order [][2]string
-	for _, f := range rep.Findings {
-		key := [2]string{f.File, cmp.Or(f.Resource, f.File)}
-		c, ok := cases[key]
-		if !ok {
-			c = &junitCase{Name: key[1], Classname: f.File}
-			cases[key] = c
-			order = append(order, key)
-		}
-		body := fmt.Sprintf("%s:%d:%d: %s %s: %s\npointer: %s", f.File, f.Start.Line, f.Start.Column,
-			f.Level, f.Rule, f.Message, cmp.Or(f.Pointer, "(document)"))
-		if f.Resource != "" {
-			body += "\nresource: " + f.Resource
-		}
-		if f.Docs != "" {
-			body += "\ndocs: " + f.Docs
-		}
-		c.Failures = append(c.Failures, junitProblem{Type: f.Rule, Message: f.Message, Body: body})
-	}
-	for _, key := range order {
-		s := suite(key[0])
-		s.Cases = append(s.Cases, *cases[key])
-	}
+func (j JUnit) Publish(w io.Writer, rep *finding.Report) error { return publish(j.Stream(w), rep) }
 
-	var quiet []string
-	bySuppressedFile := map[string][]string{}
-	for _, f := range rep.Suppressed {
-		if _, ok := suites[f.File]; !ok && len(bySuppressedFile[f.File]) == 0 {
-			quiet = append(quiet, f.File)
-		}
-		bySuppressedFile[f.File] = append(bySuppressedFile[f.File],
-			fmt.Sprintf("%s:%d:%d: %s suppressed (%s) by %s", f.File, f.Start.Line, f.Start.Column, f.Rule, f.Reason, cmp.Or(f.By, "the configuration")))
-	}
-	for _, file := range quiet {
-		suite(file).Cases = append(suite(file).Cases, junitCase{
-			Name: file, Classname: file, SystemOut: strings.Join(bySuppressedFile[file], "\n") + "\n",
-		})
-	}
+// Stream implements Reporter.
+func (JUnit) Stream(w io.Writer) Stream {
+	bw := bufio.NewWriter(w)
+	enc := xml.NewEncoder(bw)
+	enc.Indent("  ", "  ")
+	return &junitStream{w: bw, enc: enc}
+}
 
-	for _, fl := range rep.Failures {
-		name := cmp.Or(fl.File, "ssmpolicy")
-		s := suite(name)
-		s.Cases = append(s.Cases, junitCase{Name: name, Classname: name,
-			Errors: []junitProblem{{Type: "error", Message: fl.Message, Body: fl.Error()}}})
-	}
+type junitStream struct {
+	w   *bufio.Writer
+	enc *xml.Encoder
+	// suite gathers the testcases of the current file; written when the next file starts.
+	suite  *junitSuite
+	suites int
+}
 
-	if len(suites) == 0 {
-		// A clean run is one passing test rather than an empty report, which some CI systems
-		// show as "no tests found".
-		suite("ssmpolicy").Cases = []junitCase{{Name: "ssmpolicy check", Classname: "ssmpolicy",
-			SystemOut: Text{}.summary(rep) + "\n"}}
-	}
-
-	out := junitSuites{Name: "ssmpolicy"}
-	names := make([]string, 0, len(suites))
-	for name := range suites {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		s := suites[name]
-		for _, c := range s.Cases {
-			s.Tests++
-			switch {
-			case len(c.Errors) > 0:
-				s.Errors++
-			case len(c.Failures) > 0:
-				s.Failures++
-			}
-		}
-		out.Tests += s.Tests
-		out.Failures += s.Failures
-		out.Errors += s.Errors
-		out.Suites = append(out.Suites, *s)
-	}
-
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
+func (s *junitStream) Begin(Meta) error {
+	s.w.WriteString(xml.Header)
+	_, err := s.w.WriteString("<testsuites name=\"ssmpolicy\">\n")
 	return err
+}
+
+// add puts a testcase in the suite of file, writing the suite before when file is another.
+func (s *junitStream) add(file string, c junitCase) error {
+	if s.suite != nil && s.suite.Name != file {
+		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+	if s.suite == nil {
+		s.suite = &junitSuite{Name: file}
+	}
+	sc := s.suite
+	sc.Tests++
+	switch {
+	case c.Error != nil:
+		sc.Errors++
+	case c.Failure != nil:
+		sc.Failures++
+	case c.Skipped != nil:
+		sc.Skipped++
+	}
+	sc.Cases = append(sc.Cases, c)
+	return nil
+}
+
+func (s *junitStream) flush() error {
+	if s.suite == nil {
+		return nil
+	}
+	s.suite.Name = xmlText(s.suite.Name)
+	err := s.enc.Encode(s.suite)
+	s.suite = nil
+	s.suites++
+	return err
+}
+
+// xmlText keeps text readable in XML: XML 1.0 cannot hold most control characters (encoding/xml
+// would write U+FFFD for them), so they are written as \x1b; line feeds and tabs stay.
+func xmlText(s string) string { return escapeKeepLF.escape(s) }
+
+func (s *junitStream) Finding(f finding.Finding) error {
+	var body strings.Builder
+	fmt.Fprintf(&body, "%s:%d:%d: %s %s: %s", f.File, f.Start.Line, f.Start.Column, f.Level, f.Rule, f.Message)
+	if f.Note != "" {
+		body.WriteString("\nnote: " + f.Note)
+	}
+	if f.Help != "" {
+		body.WriteString("\nhelp: " + f.Help)
+	}
+	body.WriteString("\npointer: " + cmp.Or(f.Pointer, "(document)"))
+	if f.Resource != "" {
+		body.WriteString("\nresource: " + f.Resource)
+	}
+	if f.Docs != "" {
+		body.WriteString("\ndocs: " + f.Docs)
+	}
+	return s.add(f.File, junitCase{
+		Name: xmlText(caseName(f.Rule, f.Start.Line, f.Start.Column)), Classname: xmlText(cmp.Or(f.Resource, f.File)),
+		Failure: &junitProblem{Type: xmlText(f.Rule), Message: xmlText(f.Message), Body: xmlText(body.String())},
+	})
+}
+
+func (s *junitStream) Suppressed(f finding.Suppressed) error {
+	return s.add(f.File, junitCase{
+		Name: xmlText(caseName(f.Rule, f.Start.Line, f.Start.Column)), Classname: xmlText(f.File),
+		Skipped: &junitSkipped{Message: xmlText(fmt.Sprintf("suppressed (%s) by %s: %s", cmp.Or(f.Reason, "no reason given"),
+			cmp.Or(f.By, "the configuration"), f.Message))},
+	})
+}
+
+// caseName names a finding's testcase: its rule and where it is.
+func caseName(rule string, line, col int) string {
+	return fmt.Sprintf("%s at %d:%d", rule, line, col)
+}
+
+func (s *junitStream) End(sum finding.Summary, failures []finding.Failure) error {
+	for _, fl := range failures {
+		name := cmp.Or(fl.File, "ssmpolicy")
+		if err := s.add(name, junitCase{Name: xmlText(name), Classname: xmlText(name),
+			Error: &junitProblem{Type: "error", Message: xmlText(fl.Message), Body: xmlText(fl.Error())}}); err != nil {
+			return err
+		}
+	}
+	if s.suite == nil && s.suites == 0 {
+		s.suite = &junitSuite{Name: "ssmpolicy", Tests: 1, Cases: []junitCase{{Name: "ssmpolicy check", Classname: "ssmpolicy",
+			SystemOut: summaryLine(sum, failures) + "\n"}}}
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if err := s.enc.Flush(); err != nil {
+		return err
+	}
+	s.w.WriteString("\n</testsuites>\n")
+	return s.w.Flush()
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 )
 
-// Markdown writes a summary for people: counts per level, a table of findings that links
-// each to its line and its rule's page, the suppressed findings and the errors. It is the
+// Markdown writes a summary for people: a table of findings that links each to its line and
+// its rule's page, the counts per level, the suppressed findings and the errors. It is the
 // GitHub job summary, and fits a merge request comment or a wiki page as well.
 type Markdown struct {
 	// WorkDir is where relative paths start.
@@ -42,75 +42,118 @@ func GitHubSource(getenv func(string) string) *SourceLinks {
 }
 
 // Publish implements Reporter.
-func (m Markdown) Publish(w io.Writer, rep *finding.Report) error {
-	bw := bufio.NewWriter(w)
-	s := rep.Summary
+func (m Markdown) Publish(w io.Writer, rep *finding.Report) error { return publish(m.Stream(w), rep) }
+
+// Stream implements Reporter. The table of findings is written a row at a time as they come;
+// the counts, which are known only at the end, follow it, then the suppressed findings (held
+// until then, and within the Limit when there is one) and the errors.
+func (m Markdown) Stream(w io.Writer) Stream {
+	return &markdownStream{m: m, w: bufio.NewWriter(w), budget: m.Limit}
+}
+
+type markdownStream struct {
+	m      Markdown
+	w      *bufio.Writer
+	budget int
+	// findings counts the findings; hidden those past the Limit, not shown.
+	findings, hidden int
+	suppressed       []string
+	suppressedHidden int
+}
+
+func (s *markdownStream) Begin(Meta) error {
+	_, err := s.w.WriteString("### ssmpolicy\n")
+	return err
+}
+
+// fits takes a row's bytes from the budget, and reports whether the row is shown. Once one row
+// does not fit, none after it is shown, so that the table has no holes.
+func (s *markdownStream) fits(row string, hidden int) bool {
+	if s.m.Limit == 0 {
+		return true
+	}
+	if hidden > 0 || len(row) > s.budget {
+		return false
+	}
+	s.budget -= len(row)
+	return true
+}
+
+func (s *markdownStream) Finding(f finding.Finding) error {
+	if s.findings == 0 {
+		s.w.WriteString("\n| Location | Level | Rule | Message |\n| --- | --- | --- | --- |\n")
+	}
+	s.findings++
+	msg := mdText(f.Message)
+	if f.Note != "" {
+		msg += "<br>note: " + mdText(f.Note)
+	}
+	if f.Help != "" {
+		msg += "<br>help: " + mdText(f.Help)
+	}
+	row := fmt.Sprintf("| %s | %s | %s | %s |\n", s.m.location(f.File, f.Start.Line, f.Start.Column),
+		f.Level, ruleLink(f.Rule, f.Docs), msg)
+	if !s.fits(row, s.hidden) {
+		s.hidden++
+		return nil
+	}
+	_, err := s.w.WriteString(row)
+	return err
+}
+
+func (s *markdownStream) Suppressed(f finding.Suppressed) error {
+	row := fmt.Sprintf("| %s | %s | %s | %s |\n", s.m.location(f.File, f.Start.Line, f.Start.Column),
+		mdText(f.Rule), mdText(f.Reason), mdText(f.By))
+	if s.m.Limit > 0 && (s.suppressedHidden > 0 || len(row) > s.budget) {
+		s.suppressedHidden++ // counted at once: the budget left decides now, not at End
+		return nil
+	}
+	s.budget -= len(row)
+	s.suppressed = append(s.suppressed, row)
+	return nil
+}
+
+func (s *markdownStream) End(sum finding.Summary, failures []finding.Failure) error {
+	bw := s.w
+	if s.hidden > 0 {
+		fmt.Fprintf(bw, "\n%d more %s not shown here: the annotations and the SARIF log have them all.\n", s.hidden, plural(s.hidden, "finding", "findings"))
+	}
 	var counts []string
 	for _, l := range finding.Levels() {
-		counts = append(counts, fmt.Sprintf("%d %s", s.Count(l), l))
+		counts = append(counts, fmt.Sprintf("%d %s", sum.Count(l), l))
 	}
-	if n := len(rep.Failures); n > 0 {
-		counts = append(counts, fmt.Sprintf("check incomplete: %d %s", n, plural(n, "error", "errors")))
+	if len(failures) > 0 {
+		counts = append(counts, "check incomplete")
 	}
-	fmt.Fprintf(bw, "### ssmpolicy: %s\n\n", strings.Join(counts, " · "))
-	fmt.Fprintf(bw, "%s.\n", mdText(Text{}.summary(rep)))
+	fmt.Fprintf(bw, "\n**%s**\n\n%s.\n", strings.Join(counts, " · "), mdText(summaryLine(sum, failures)))
 
-	budget := m.Limit
-	if n := len(rep.Findings); n > 0 {
-		bw.WriteString("\n| Location | Level | Rule | Message |\n| --- | --- | --- | --- |\n")
-		if rest := n - m.rows(bw, &budget, n, func(i int) string {
-			f := rep.Findings[i]
-			return fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
-				f.Level, ruleLink(f.Rule, f.Docs), mdText(f.Message))
-		}); rest > 0 {
-			fmt.Fprintf(bw, "\n%d more %s not shown here: the annotations and the SARIF log have them all.\n", rest, plural(rest, "finding", "findings"))
-		}
-	}
-
-	if n := len(rep.Suppressed); n > 0 {
+	if n := len(s.suppressed) + s.suppressedHidden; n > 0 {
 		fmt.Fprintf(bw, "\n<details><summary>%d suppressed %s</summary>\n\n", n, plural(n, "finding", "findings"))
 		bw.WriteString("| Location | Rule | Reason | Suppressed by |\n| --- | --- | --- | --- |\n")
-		if rest := n - m.rows(bw, &budget, n, func(i int) string {
-			f := rep.Suppressed[i]
-			return fmt.Sprintf("| %s | %s | %s | %s |\n", m.location(f.File, f.Start.Line, f.Start.Column),
-				f.Rule, mdText(f.Reason), mdText(f.By))
-		}); rest > 0 {
-			fmt.Fprintf(bw, "\n%d more not shown here.\n", rest)
+		for _, row := range s.suppressed {
+			bw.WriteString(row)
+		}
+		if s.suppressedHidden > 0 {
+			fmt.Fprintf(bw, "\n%d more not shown here.\n", s.suppressedHidden)
 		}
 		bw.WriteString("\n</details>\n")
 	}
 
-	if len(rep.Failures) > 0 {
+	if len(failures) > 0 {
 		bw.WriteString("\n#### Errors\n\nThe check could not do all of its job (exit code 2):\n\n")
-		for _, fl := range rep.Failures {
+		for _, fl := range failures {
 			if fl.File != "" {
 				line, col := 0, 0
 				if fl.Start != nil {
 					line, col = fl.Start.Line, fl.Start.Column
 				}
-				fmt.Fprintf(bw, "- %s: %s\n", m.location(fl.File, line, col), mdText(fl.Message))
+				fmt.Fprintf(bw, "- %s: %s\n", s.m.location(fl.File, line, col), mdText(fl.Message))
 			} else {
 				fmt.Fprintf(bw, "- %s\n", mdText(fl.Message))
 			}
 		}
 	}
 	return bw.Flush()
-}
-
-// rows writes the n rows that row makes while they fit in the budget (all of them without a
-// Limit), and returns how many it wrote.
-func (m Markdown) rows(w *bufio.Writer, budget *int, n int, row func(int) string) int {
-	for i := range n {
-		r := row(i)
-		if m.Limit > 0 {
-			if len(r) > *budget {
-				return i
-			}
-			*budget -= len(r)
-		}
-		w.WriteString(r)
-	}
-	return n
 }
 
 // location is file:line:col, linked to the line when the file can be found.
@@ -156,7 +199,7 @@ func ruleLink(rule, docs string) string {
 	if docs == "" {
 		return mdText(rule)
 	}
-	return "[" + mdText(rule) + "](" + linkEscaper.Replace(docs) + ")"
+	return "[" + mdText(rule) + "](" + linkEscaper.Replace(escapeAll.escape(docs)) + ")"
 }
 
 var (
@@ -171,4 +214,6 @@ var (
 	linkEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 )
 
-func mdText(s string) string { return mdEscaper.Replace(s) }
+// mdText escapes text for a table cell. Control characters are written as \x1b first (a
+// rendered page would drop them, a raw one would keep ESC for the terminal that shows it).
+func mdText(s string) string { return mdEscaper.Replace(escapeKeepLines.escape(s)) }

@@ -16,6 +16,8 @@ func TestMarkdownEscaping(t *testing.T) {
 		"ssm:* and _x_": `ssm:\* and \_x\_`,
 		`back\slash`:    `back\\slash`,
 		"[link](x)":     `\[link\](x)`,
+		"esc\x1b[31m":   `esc\\x1b\[31m`,
+		"rtl\u202e":     `rtl\\u202e`,
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
@@ -47,12 +49,20 @@ func TestMarkdownSourceLinks(t *testing.T) {
 
 func TestMarkdownLimit(t *testing.T) {
 	rep := bigReport(1000)
-	full := string(publish(t, Markdown{WorkDir: workDir}, rep))
-	capped := string(publish(t, Markdown{WorkDir: workDir, Limit: 4000}, rep))
+	full := string(publishT(t, Markdown{WorkDir: workDir}, rep))
+	capped := string(publishT(t, Markdown{WorkDir: workDir, Limit: 4000}, rep))
 	if strings.Contains(full, "not shown") {
 		t.Error("rows dropped without a limit")
 	}
 	if len(capped) > 5000 || !strings.Contains(capped, "more findings not shown here") {
 		t.Errorf("limited summary is %d bytes:\n%s", len(capped), capped)
+	}
+}
+
+// A custom rule's page link is written by whoever wrote the rule: it cannot carry control
+// characters, or leave its (...), into the summary.
+func TestMarkdownRuleLink(t *testing.T) {
+	if got, want := ruleLink("custom-x", "https://wiki/x y)\x1b[2J"), `[custom-x](https://wiki/x%20y%29\x1b[2J)`; got != want {
+		t.Errorf("ruleLink = %s, want %s", got, want)
 	}
 }

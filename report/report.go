@@ -2,7 +2,7 @@
 package report
 
 import (
-	"encoding/json"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -13,15 +13,66 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
-// Reporter writes a report in one format.
+// Reporter writes a report in one format, in one call (Publish) or as the findings arrive
+// (Stream).
 type Reporter interface {
+	// Publish writes a whole report: the one-call form of Stream.
 	Publish(w io.Writer, rep *finding.Report) error
+	// Stream returns a writer of one report to w.
+	Stream(w io.Writer) Stream
+}
+
+// Stream writes one report piece by piece, so that a run can write its findings as they
+// arrive without holding them all: Begin once, then the findings and suppressed findings in
+// the order of the report (by file, then position), then End once with the counts and the
+// failures. Text, json, github, junit and markdown write each finding as it comes (junit holds
+// one file's, to count its test suite); json and markdown hold the suppressed findings, which
+// they list after the findings, until End; sarif holds the whole log until End.
+type Stream interface {
+	Begin(meta Meta) error
+	Finding(f finding.Finding) error
+	Suppressed(s finding.Suppressed) error
+	End(sum finding.Summary, failures []finding.Failure) error
+}
+
+// Meta is what is known of a report before its first finding.
+type Meta struct {
+	// Version is the version of the report's JSON shape.
+	Version int
+}
+
+// publish writes rep through s: the findings and suppressed findings merged in file and
+// position order, as a run streams them.
+func publish(s Stream, rep *finding.Report) error {
+	if err := s.Begin(Meta{Version: rep.Version}); err != nil {
+		return err
+	}
+	fs, ss := rep.Findings, rep.Suppressed
+	for len(fs) > 0 || len(ss) > 0 {
+		var err error
+		if len(ss) == 0 || len(fs) > 0 && !suppressedFirst(fs[0], ss[0]) {
+			err, fs = s.Finding(fs[0]), fs[1:]
+		} else {
+			err, ss = s.Suppressed(ss[0]), ss[1:]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return s.End(rep.Summary, rep.Failures)
+}
+
+func suppressedFirst(f finding.Finding, s finding.Suppressed) bool {
+	return cmp.Or(cmp.Compare(s.File, f.File), cmp.Compare(s.Start.Offset, f.Start.Offset)) < 0
 }
 
 // Options are what some formats need besides the findings.
 type Options struct {
 	// Color turns on ANSI colours in text output.
 	Color bool
+	// Width is the width of the terminal text output goes to; 0 when it is not a terminal
+	// (source excerpts are then kept within DefaultWidth columns).
+	Width int
 	// Rules is the catalogue, for formats that describe the rules (SARIF).
 	Rules *rules.Set
 	// Version is the tool's version, for formats that name the tool.
@@ -57,7 +108,7 @@ func New(format string, opts Options) (Reporter, error) {
 	md := Markdown{WorkDir: dir, Source: opts.Source}
 	switch format {
 	case "text":
-		return Text{Color: opts.Color}, nil
+		return Text{Color: opts.Color, Width: opts.Width}, nil
 	case "json":
 		return JSON{}, nil
 	case "sarif":
@@ -70,15 +121,4 @@ func New(format string, opts Options) (Reporter, error) {
 		return md, nil
 	}
 	return nil, fmt.Errorf("output format %q has no reporter", format)
-}
-
-// JSON writes the report as one JSON object, the shape scripts rely on.
-type JSON struct{}
-
-// Publish implements Reporter.
-func (JSON) Publish(w io.Writer, rep *finding.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -53,7 +54,55 @@ func sarifLevel(l finding.Level) string {
 }
 
 // Publish implements Reporter.
-func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
+func (s SARIF) Publish(w io.Writer, rep *finding.Report) error { return publish(s.Stream(w), rep) }
+
+// Stream implements Reporter. A SARIF log is one JSON document whose results sit inside its
+// run, before the invocation that says whether the run succeeded: it is built at End.
+func (s SARIF) Stream(w io.Writer) Stream { return &sarifStream{s: s, w: w, rep: &finding.Report{}} }
+
+type sarifStream struct {
+	s   SARIF
+	w   io.Writer
+	rep *finding.Report
+}
+
+func (st *sarifStream) Begin(meta Meta) error { st.rep.Version = meta.Version; return nil }
+
+func (st *sarifStream) Finding(f finding.Finding) error {
+	st.rep.Findings = append(st.rep.Findings, f)
+	return nil
+}
+
+func (st *sarifStream) Suppressed(f finding.Suppressed) error {
+	st.rep.Suppressed = append(st.rep.Suppressed, f)
+	return nil
+}
+
+func (st *sarifStream) End(sum finding.Summary, failures []finding.Failure) error {
+	st.rep.Summary, st.rep.Failures = sum, failures
+	return st.s.write(st.w, st.rep)
+}
+
+// resultMessage is a finding's message with its note and help: text for every viewer, and
+// Markdown for those that render it. SARIF's fixes are edits to the file, which a help text
+// is not.
+func resultMessage(f finding.Finding) *sarif.Message {
+	if f.Note == "" && f.Help == "" {
+		return sarif.NewTextMessage(f.Message)
+	}
+	text, md := f.Message, mdText(f.Message)
+	if f.Note != "" {
+		text += "\nnote: " + f.Note
+		md += "\n\nnote: " + mdText(f.Note)
+	}
+	if f.Help != "" {
+		text += "\nhelp: " + f.Help
+		md += "\n\n**help:** " + mdText(f.Help)
+	}
+	return sarif.NewTextMessage(text).WithMarkdown(md)
+}
+
+func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 	doc, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
@@ -92,8 +141,8 @@ func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
 	fp := fingerprints{}
 	// add appends the result of a finding, suppressed or not, and returns it with its
 	// fingerprint.
-	add := func(rule string, level finding.Level, msg, file string, start, end jsonpos.Pos, pointer, resource string) (*sarif.Result, string) {
-		res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(sarif.NewTextMessage(msg)).
+	add := func(rule string, level finding.Level, msg *sarif.Message, file string, start, end jsonpos.Pos, pointer, resource string) (*sarif.Result, string) {
+		res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(msg).
 			WithRuleIndex(ruleIndex(rule))
 		art := s.artifact(file)
 		pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
@@ -115,10 +164,10 @@ func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
 		return res, id
 	}
 	for _, f := range rep.Findings {
-		add(f.Rule, f.Level, f.Message, f.File, f.Start, f.End, f.Pointer, f.Resource)
+		add(f.Rule, f.Level, resultMessage(f), f.File, f.Start, f.End, f.Pointer, f.Resource)
 	}
 	for _, f := range rep.Suppressed {
-		res, id := add(f.Rule, f.Level, f.Message, f.File, f.Start, f.End, f.Pointer, "")
+		res, id := add(f.Rule, f.Level, sarif.NewTextMessage(f.Message), f.File, f.Start, f.End, f.Pointer, "")
 		// The library writes every suppression field, absent or not, and the schema accepts
 		// no null: so each one gets a real value. The guid derives from the fingerprint so
 		// that it is the same run after run.
@@ -144,10 +193,15 @@ func (s SARIF) Publish(w io.Writer, rep *finding.Report) error {
 
 	// Our own encoder rather than the library's writers: they escape <, > and & in every
 	// string, which makes messages and URLs hard to read.
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err = w.Write(jsonEscapeRest(buf.Bytes()))
+	return err
 }
 
 // artifact locates file: relative to %SRCROOT% when it is under the working directory, an

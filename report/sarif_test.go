@@ -80,7 +80,7 @@ func readSARIF(t *testing.T, rep *finding.Report, opts Options) *sarif.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := sarif.FromBytes(publish(t, r, rep))
+	doc, err := sarif.FromBytes(publishT(t, r, rep))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestSARIFContent(t *testing.T) {
 	}
 	wantLevel := map[string]string{"schema": "error", "principal-wildcard": "warning", "sid-format": "warning",
 		"principal-self": "note", "version": "warning", "context-missing": "warning", "custom-tag-owner": "error",
-		"principal-not-account": "warning"}
+		"principal-not-account": "warning", "parameter-tier": "error"}
 	for _, res := range run.Results {
 		id := *res.RuleID
 		if got := run.Tool.Driver.Rules[*res.RuleIndex].ID; got != id {
@@ -133,6 +133,11 @@ func TestSARIFContent(t *testing.T) {
 			if *art.URI != "policies/%C3%BCber.json" || *art.URIBaseId != srcRoot ||
 				*reg.StartLine != 3 || *reg.StartColumn != 14 || *reg.EndLine != 3 || *reg.EndColumn != 31 {
 				t.Errorf("sid-format location = %s %+v", *art.URI, reg)
+			}
+		case "schema":
+			if m := res.Message; *m.Text != `Statement 0 has an unknown element "Efect"`+"\nhelp: did you mean \"Effect\"?" ||
+				m.Markdown == nil || !strings.HasSuffix(*m.Markdown, `**help:** did you mean "Effect"?`) {
+				t.Errorf("schema message = %q / %v: want the help after the message", *m.Text, m.Markdown)
 			}
 		case "version":
 			if *art.URI != "file:///elsewhere/shared%20policy.json" || art.URIBaseId != nil {
@@ -219,7 +224,7 @@ func TestSARIFBuiltinCatalogueIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := publish(t, newReporterWith(t, "sarif", Options{Rules: set, WorkDir: workDir}), fixtureReport())
+	out := publishT(t, newReporterWith(t, "sarif", Options{Rules: set, WorkDir: workDir}), fixtureReport())
 	validateSARIF(t, sarifSchema(t), out)
 	var doc struct {
 		Runs []struct {

@@ -4,22 +4,27 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
 )
 
-// Text writes `file:line:col: level rule: message`, the source line with the span marked, and
-// a summary line.
+// Text writes, for each finding, `file:line:col: level rule: message`, the source line with
+// the span marked, and the lines that follow it: where a fact came from (note), how to fix it
+// (help) and the rule's page (see). A summary line ends the output. Failures are not written
+// here: they go to standard error (WriteFailures), and the summary counts them.
 type Text struct {
 	Color bool
+	// Width is the terminal's width; 0 means DefaultWidth.
+	Width int
 }
 
 const (
 	reset = "\x1b[0m"
 	bold  = "\x1b[1m"
 	dim   = "\x1b[2m"
+	cyan  = "\x1b[36m"
 )
 
 var levelColor = map[finding.Level]string{
@@ -37,55 +42,53 @@ func (t Text) paint(code, s string) string {
 }
 
 // Publish implements Reporter.
-func (t Text) Publish(w io.Writer, rep *finding.Report) error {
-	bw := bufio.NewWriter(w)
-	for _, fl := range rep.Failures {
-		fmt.Fprintf(bw, "%s %s\n", t.paint(levelColor[finding.Error]+bold, "error:"), fl.Error())
-	}
-	for _, f := range rep.Findings {
-		fmt.Fprintf(bw, "%s %s %s %s\n",
-			t.paint(bold, fmt.Sprintf("%s:%d:%d:", f.File, f.Start.Line, f.Start.Column)),
-			t.paint(levelColor[f.Level], f.Level.String()),
-			t.paint(bold, f.Rule+":"), f.Message)
-		if f.Line != "" {
-			t.source(bw, f)
-		}
-	}
-	fmt.Fprintln(bw, t.summary(rep))
-	return bw.Flush()
+func (t Text) Publish(w io.Writer, rep *finding.Report) error { return publish(t.Stream(w), rep) }
+
+// Stream implements Reporter: each finding is written as it comes.
+func (t Text) Stream(w io.Writer) Stream { return &textStream{t: t, w: bufio.NewWriter(w)} }
+
+type textStream struct {
+	t Text
+	w *bufio.Writer
 }
 
-// source prints the finding's first line and marks its span with carets (to the end of the
-// line when the span goes on). Tabs are kept in the margin so the carets line up.
-func (t Text) source(w io.Writer, f finding.Finding) {
-	line := strings.TrimRight(f.Line, "\r")
-	num := fmt.Sprintf("%d", f.Start.Line)
+func (s *textStream) Begin(Meta) error                    { return nil }
+func (s *textStream) Suppressed(finding.Suppressed) error { return nil }
+
+func (s *textStream) Finding(f finding.Finding) error {
+	t := s.t
+	fmt.Fprintf(s.w, "%s %s %s %s\n",
+		t.paint(bold, fmt.Sprintf("%s:%d:%d:", plain(f.File), f.Start.Line, f.Start.Column)),
+		t.paint(levelColor[f.Level], f.Level.String()),
+		t.paint(bold, plain(f.Rule)+":"), plain(f.Message))
+	num := strconv.Itoa(f.Start.Line)
 	pad := strings.Repeat(" ", len(num))
-	fmt.Fprintf(w, " %s %s %s\n", t.paint(dim, num), t.paint(dim, "|"), line)
-	var marker strings.Builder
-	col := 1
-	for _, r := range line {
-		if col >= f.Start.Column {
-			break
+	if !f.Source.Empty() {
+		width := t.Width
+		if width <= 0 {
+			width = DefaultWidth
 		}
-		if r == '\t' {
-			marker.WriteByte('\t')
-		} else {
-			marker.WriteByte(' ')
+		src := layout(f.Source, f.Start, f.End, width-len(num)-4) // " 12 | "
+		fmt.Fprintf(s.w, " %s %s %s\n", t.paint(dim, num), t.paint(dim, "|"), src.text)
+		fmt.Fprintf(s.w, " %s %s %s%s\n", pad, t.paint(dim, "|"), strings.Repeat(" ", src.pad),
+			t.paint(levelColor[f.Level], strings.Repeat("^", src.marks)))
+	}
+	for _, l := range [][2]string{{"note", f.Note}, {"help", f.Help}, {"see", f.Docs}} {
+		if l[1] != "" {
+			fmt.Fprintf(s.w, " %s %s %s\n", pad, t.paint(bold+cyan, "= "+l[0]+":"), plain(l[1]))
 		}
-		col++
 	}
-	width := 1
-	if f.End.Line == f.Start.Line && f.End.Column > f.Start.Column {
-		width = f.End.Column - f.Start.Column
-	} else if f.End.Line > f.Start.Line {
-		width = max(1, utf8.RuneCountInString(line)-f.Start.Column+1)
-	}
-	fmt.Fprintf(w, " %s %s %s%s\n", pad, t.paint(dim, "|"), marker.String(), t.paint(levelColor[f.Level], strings.Repeat("^", width)))
+	return nil
 }
 
-func (t Text) summary(rep *finding.Report) string {
-	s := rep.Summary
+func (s *textStream) End(sum finding.Summary, failures []finding.Failure) error {
+	fmt.Fprintln(s.w, summaryLine(sum, failures))
+	return s.w.Flush()
+}
+
+// summaryLine says what a run saw, one thing per word: findings by level; files, targets,
+// suppressed and skipped; and, apart from the findings, what could not be checked.
+func summaryLine(s finding.Summary, failures []finding.Failure) string {
 	var parts []string
 	for _, l := range finding.Levels() {
 		if n := s.Count(l); n > 0 {
@@ -103,10 +106,42 @@ func (t Text) summary(rep *finding.Report) string {
 	if s.Skipped > 0 {
 		out += fmt.Sprintf("; %d %s skipped (not a policy, manifest, template or plan)", s.Skipped, plural(s.Skipped, "file", "files"))
 	}
-	if n := len(rep.Failures); n > 0 {
-		out += fmt.Sprintf("; %d %s", n, plural(n, "error", "errors"))
+	if f := failedSummary(failures); f != "" {
+		out += "; " + f
 	}
 	return out
+}
+
+// failedSummary counts what the failures kept from being checked: the files they name, and
+// whether something else stopped the run. Empty when nothing failed.
+func failedSummary(failures []finding.Failure) string {
+	files := map[string]bool{}
+	other := false
+	for _, fl := range failures {
+		if fl.File != "" {
+			files[fl.File] = true
+		} else {
+			other = true
+		}
+	}
+	var parts []string
+	if n := len(files); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s could not be checked", n, plural(n, "file", "files")))
+	}
+	if other {
+		parts = append(parts, "the check did not finish")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// WriteFailures writes each failure on its own line, `ssmpolicy: file:line:col: message`, as
+// the tool writes its errors to standard error.
+func WriteFailures(w io.Writer, failures []finding.Failure) error {
+	bw := bufio.NewWriter(w)
+	for _, fl := range failures {
+		fmt.Fprintf(bw, "ssmpolicy: %s\n", plain(fl.Error()))
+	}
+	return bw.Flush()
 }
 
 func plural(n int, one, many string) string {

@@ -100,11 +100,11 @@ func (l *Stage) compare(ctx context.Context, t *input.Target, facts awsapi.Facts
 // useFacts makes AWS's facts the target's. Each keeps the place the input wrote it, so that a
 // finding about the tier still points at the manifest's `tier:` line.
 func useFacts(t *input.Target, facts awsapi.Facts) {
-	t.Tier = input.Fact{Value: facts.Tier, Known: true, Loc: t.Tier.Loc}
-	t.Type = input.Fact{Value: facts.Type, Known: true, Loc: t.Type.Loc}
+	t.Tier = input.Fact{Value: facts.Tier, Known: true, Loc: t.Tier.Loc, From: "--live"}
+	t.Type = input.Fact{Value: facts.Type, Known: true, Loc: t.Type.Loc, From: "--live"}
 	if facts.Type == "SecureString" {
-		t.KeyID = input.Fact{Value: facts.KeyID, Known: true, Loc: t.KeyID.Loc}
-		t.KeyManager = input.Fact{Value: facts.KeyManager, Known: facts.KeyManager != "", Loc: t.KeyID.Loc}
+		t.KeyID = input.Fact{Value: facts.KeyID, Known: true, Loc: t.KeyID.Loc, From: "--live"}
+		t.KeyManager = input.Fact{Value: facts.KeyManager, Known: facts.KeyManager != "", Loc: t.KeyID.Loc, From: "--live"}
 	} else {
 		// AWS says the parameter has no key: a key the input names is moot.
 		t.KeyID, t.KeyManager = input.Fact{Loc: t.KeyID.Loc}, input.Fact{}

@@ -15,10 +15,14 @@ package ssmpolicy.rules.parameter_tier
 
 import data.ssmpolicy.lib
 
-report contains lib.fact_finding("tier", msg) if {
+report contains {
+	"at": "tier",
+	"path": [],
+	"message": sprintf("the parameter is in the %s tier: only Advanced parameters can be shared", [tier]),
+	"help": "raise it with put-parameter --tier Advanced; it cannot go back",
+} if {
 	lib.kind == "parameter"
 	tier := input.parameter.tier
 	not lib.unknown(tier)
 	tier != "Advanced"
-	msg := sprintf("the parameter is in the %s tier: only Advanced parameters can be shared (raise it with put-parameter --tier Advanced; it cannot go back)", [tier])
 }

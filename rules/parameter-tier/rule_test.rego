@@ -27,3 +27,11 @@ test_opsitemgroup_has_no_tier if {
 		"parameter": {"tier": "Standard"},
 	}
 }
+
+test_the_fix_is_the_help_not_the_message if {
+	fs := rule.report with input as {"policy": {}, "resource": param, "parameter": {"tier": "Standard"}}
+	{f.help | some f in fs} == {"raise it with put-parameter --tier Advanced; it cannot go back"}
+	every f in fs {
+		not contains(f.message, "put-parameter")
+	}
+}

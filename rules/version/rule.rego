@@ -14,12 +14,20 @@ package ssmpolicy.rules.version
 
 import data.ssmpolicy.lib
 
-report contains lib.finding([], "the policy has no Version: add \"Version\": \"2012-10-17\"") if {
+report contains {
+	"path": [],
+	"message": "the policy has no Version",
+	"help": "add \"Version\": \"2012-10-17\"",
+} if {
 	is_object(input.policy)
 	not "Version" in object.keys(input.policy)
 }
 
-report contains lib.finding(["Version"], sprintf("Version is %q: use \"2012-10-17\", the current policy language", [v])) if {
+report contains {
+	"path": ["Version"],
+	"message": sprintf("Version is %q", [v]),
+	"help": "use \"2012-10-17\", the current policy language",
+} if {
 	v := input.policy.Version
 	is_string(v)
 	v != "2012-10-17"

@@ -23,3 +23,8 @@ test_unknown_version_is_not_a_guess if {
 test_wrong_type_is_left_to_the_schema if {
 	count(version.report) == 0 with input as {"policy": {"Version": 2012, "Statement": []}}
 }
+
+test_the_fix_is_the_help_not_the_message if {
+	fs := version.report with input as {"policy": {"Statement": []}}
+	{[f.message, f.help] | some f in fs} == {["the policy has no Version", "add \"Version\": \"2012-10-17\""]}
+}
