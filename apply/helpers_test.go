@@ -138,7 +138,7 @@ func assertNoSecrets(t *testing.T, s string) {
 
 func plan(t *testing.T, e *env, items ...apply.Item) *apply.Plan {
 	t.Helper()
-	p, err := apply.MakePlan(context.Background(), e.c.SSM, items)
+	p, err := apply.MakePlan(context.Background(), e.c, items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func plan(t *testing.T, e *env, items ...apply.Item) *apply.Plan {
 
 func execute(t *testing.T, e *env, p *apply.Plan) []apply.Result {
 	t.Helper()
-	r, err := apply.Execute(context.Background(), e.c.SSM, p)
+	r, err := apply.Execute(context.Background(), e.c, p)
 	if err != nil {
 		t.Fatal(err)
 	}
