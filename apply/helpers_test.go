@@ -50,11 +50,17 @@ type env struct {
 
 func setup(t *testing.T, mutate ...func(*awsapi.Options)) *env {
 	t.Helper()
+	return setupWith(t, nil, mutate...)
+}
+
+// setupWith is setup with options for the fake (RAM's delays).
+func setupWith(t *testing.T, fakeOpts []awsfake.Option, mutate ...func(*awsapi.Options)) *env {
+	t.Helper()
 	isolateEnv(t)
 	// The fake's credentials, from the environment as users give them.
 	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
-	f := awsfake.StartTest(t)
+	f := awsfake.StartTest(t, fakeOpts...)
 	o := awsapi.Options{
 		Region: "us-east-1", EndpointURL: f.URL(),
 		Timeout: 3 * time.Second, MaxAttempts: 3, MaxBackoff: 2 * time.Millisecond,

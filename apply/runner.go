@@ -253,7 +253,11 @@ func (o *Outcome) fullPlan() *Plan {
 			full.Changes = append(full.Changes, o.made.Changes[x.item])
 			continue
 		}
-		full.Changes = append(full.Changes, Change{Label: x.label, ARN: shownARN(x.Input.ARN.Value), Action: Refused, Reason: x.refusal})
+		arn := ""
+		if x.Input.ARN.Known {
+			arn = shownARN(x.Input.ARN.Value)
+		}
+		full.Changes = append(full.Changes, Change{Label: x.label, ARN: arn, Action: Refused, Reason: x.refusal})
 	}
 	return full
 }

@@ -21,10 +21,16 @@ import (
 // them on: none failing.
 func targets(t *testing.T, arns ...string) []apply.Target {
 	t.Helper()
+	return targetsActions(t, []string{"ssm:GetParameter"}, arns...)
+}
+
+// targetsActions is targets with policies that allow actions.
+func targetsActions(t *testing.T, actions []string, arns ...string) []apply.Target {
+	t.Helper()
 	var b strings.Builder
 	b.WriteString("resources:\n")
 	for _, arn := range arns {
-		doc, err := json.Marshal(policy(arn, []string{"444455556666"}, "ssm:GetParameter"))
+		doc, err := json.Marshal(policy(arn, []string{"444455556666"}, actions...))
 		if err != nil {
 			t.Fatal(err)
 		}
