@@ -317,3 +317,61 @@ func TestEndToEndPromotion(t *testing.T) {
 	}
 	assertNoSecrets(t, all.String())
 }
+
+// TestEndToEndKilled: an apply killed with SIGKILL in the middle of its run has already written
+// the result of each target it finished, as a JSON line and as a text line.
+func TestEndToEndKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	for _, format := range []string{"jsonl", "text"} {
+		t.Run(format, func(t *testing.T) {
+			fake, err := awsfake.Start()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = fake.Close() })
+			a, _ := fake.AddParameter(awsfake.Parameter{Name: "/app/a", Tier: awsfake.TierAdvanced})
+			b, _ := fake.AddParameter(awsfake.Parameter{Name: "/app/b", Tier: awsfake.TierAdvanced})
+			dir := t.TempDir()
+			manifest := fmt.Sprintf("resources:\n  - arn: %s\n    parameter: {tier: Advanced, type: String}\n    policy: a.json\n  - arn: %s\n    parameter: {tier: Advanced, type: String}\n    policy: b.json\n", a.ARN, b.ARN)
+			for name, content := range map[string]string{"a.json": sharePolicy(a.ARN), "b.json": sharePolicy(b.ARN), "ssmpolicy.yaml": manifest} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The second write hangs until the process is killed (and the test ends).
+			release := make(chan struct{})
+			t.Cleanup(func() { close(release) })
+			fake.BeforeWrite(2, func() { <-release })
+			cmd := exec.Command(bin, "apply", "--yes", "-o", format, "ssmpolicy.yaml")
+			cmd.Dir, cmd.Env = dir, childEnv(t, fake)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var seen []string
+			sc := bufio.NewScanner(stdout)
+			want := map[string]string{"jsonl": `"type":"result"`, "text": "created    " + a.ARN}[format]
+			for sc.Scan() {
+				seen = append(seen, sc.Text())
+				if strings.Contains(sc.Text(), want) {
+					break
+				}
+			}
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			last := ""
+			if len(seen) > 0 {
+				last = seen[len(seen)-1]
+			}
+			if !strings.Contains(last, want) || !strings.Contains(last, a.ARN) || len(fake.Policies(a.ARN)) != 1 || len(fake.Policies(b.ARN)) != 0 {
+				t.Fatalf("before the kill the run printed:\n%s", strings.Join(seen, "\n"))
+			}
+		})
+	}
+}
