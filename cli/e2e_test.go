@@ -15,10 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
 	"github.com/ssmpolicy/ssmpolicy/apply"
+	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
 )
 
@@ -217,14 +215,15 @@ func TestEndToEndPromotion(t *testing.T) {
 	run := child.run
 	consumerSees := func() []string {
 		t.Helper()
-		client := ssm.NewFromConfig(fake.ConfigFor(partner, awsfake.DefaultRegion))
-		out, err := client.DescribeParameters(context.Background(), &ssm.DescribeParametersInput{Shared: aws.Bool(true)})
+		// The consumer's own clients, with its own credentials.
+		c, err := awsapi.NewClients(context.Background(), awsapi.Options{Region: awsfake.DefaultRegion, EndpointURL: fake.URL(),
+			Credentials: fake.ConfigFor(partner, awsfake.DefaultRegion).Credentials})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var arns []string
-		for _, p := range out.Parameters {
-			arns = append(arns, aws.ToString(p.Name))
+		arns, err := awsapi.SharedParameters(context.Background(), c.SSM)
+		if err != nil {
+			t.Fatal(err)
 		}
 		slices.Sort(arns)
 		return arns
@@ -240,6 +239,14 @@ func TestEndToEndPromotion(t *testing.T) {
 	}
 	if got := consumerSees(); len(got) != 0 {
 		t.Fatalf("after apply without --promote the consumer sees %v: the shares are CREATED_FROM_POLICY", got)
+	}
+
+	// RAM makes the shares some time after the writes.
+	for deadline := time.Now().Add(5 * time.Second); len(fake.Home().SharesOf(db.ARN)) == 0 || len(fake.Home().SharesOf(api.ARN)) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("RAM made no shares")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	// The plan shows the steps and calls only reads.
