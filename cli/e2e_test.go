@@ -242,7 +242,11 @@ func TestEndToEndPromotion(t *testing.T) {
 	}
 
 	// RAM makes the shares some time after the writes.
-	for deadline := time.Now().Add(5 * time.Second); len(fake.Home().SharesOf(db.ARN)) == 0 || len(fake.Home().SharesOf(api.ARN)) == 0; {
+	visible := func(arn string) bool {
+		shares := fake.Home().SharesOf(arn)
+		return len(shares) == 1 && shares[0].Visible
+	}
+	for deadline := time.Now().Add(5 * time.Second); !visible(db.ARN) || !visible(api.ARN); {
 		if time.Now().After(deadline) {
 			t.Fatal("RAM made no shares")
 		}
