@@ -36,7 +36,7 @@ func TestConflictBetweenReadAndWrite(t *testing.T) {
 	})
 	res := execute(t, e, p)
 	r := res[0]
-	if r.Action != apply.Failed || !strings.Contains(r.Error, "changed by another writer since it was read; re-run to see the new plan") ||
+	if r.Action != apply.Failed || !strings.Contains(r.Error, "ResourcePolicyConflictException: changed by another writer since it was read; re-run to see the new plan") ||
 		r.Failure != apply.FailedConflict {
 		t.Fatalf("result %+v", r)
 	}
@@ -49,7 +49,7 @@ func TestConflictBetweenReadAndWrite(t *testing.T) {
 	if got := e.fake.Policies(e.db.ARN); len(got) != 1 || got[0].Document != theirs {
 		t.Fatalf("store %+v, want the other writer's policy untouched", got)
 	}
-	if text := render(t, nil, res); !strings.Contains(text, "failed     "+e.db.ARN+"  (db.json:1)  changed by another writer") ||
+	if text := render(t, nil, res); !strings.Contains(text, "failed     "+e.db.ARN+"  (db.json:1)  ResourcePolicyConflictException: changed by another writer") ||
 		!strings.Contains(text, "Applied 0 of 1 changes") {
 		t.Fatalf("results text:\n%s", text)
 	}
@@ -89,18 +89,24 @@ func TestRetries(t *testing.T) {
 		wantPuts   int
 		wantStored int
 	}{
-		{"throttled read twice", func(f *awsfake.Server) { f.Throttle(awsfake.OpGetResourcePolicies, 2) }, apply.Create, "", 3, 1, 1},
-		{"throttled write twice", func(f *awsfake.Server) { f.Throttle(awsfake.OpPutResourcePolicy, 2) }, apply.Create, "", 1, 3, 1},
-		{"500 on write twice", func(f *awsfake.Server) { f.FailInternal(awsfake.OpPutResourcePolicy, 2) }, apply.Create, "", 1, 3, 1},
-		{"500 on write throughout", func(f *awsfake.Server) { f.FailInternal(awsfake.OpPutResourcePolicy, 10) }, apply.Failed, "SSM internal error, still failing after retries", 1, 3, 0},
-		{"throttled write throughout", func(f *awsfake.Server) { f.Throttle(awsfake.OpPutResourcePolicy, 10) }, apply.Failed, "ThrottlingException: Rate exceeded", 1, 3, 0},
+		// Every create is followed by a read that looks for a concurrent identical create.
+		{"throttled read twice", func(f *awsfake.Server) { f.Throttle(awsfake.OpGetResourcePolicies, 2) }, apply.Create, "", 4, 1, 1},
+		{"throttled write twice", func(f *awsfake.Server) { f.Throttle(awsfake.OpPutResourcePolicy, 2) }, apply.Create, "", 2, 3, 1},
+		// A 500 leaves the outcome unknown: read again, not there, send once more.
+		{"500 on write once", func(f *awsfake.Server) { f.FailInternal(awsfake.OpPutResourcePolicy, 1) }, apply.Create, "", 3, 2, 1},
+		{"500 on write throughout", func(f *awsfake.Server) { f.FailInternal(awsfake.OpPutResourcePolicy, 10) }, apply.Failed,
+			"InternalServerError: SSM had an internal error: An internal error occurred (injected); sent twice, and reading the policies again found it not applied", 3, 2, 0},
+		// The write was made and its answer lost: the read finds it, nothing is sent again.
+		{"500 after the write", func(f *awsfake.Server) { f.FailAfterWrite(awsfake.OpPutResourcePolicy, 1) }, apply.Create, "", 3, 1, 1},
+		{"answer dropped", func(f *awsfake.Server) { f.DropAfterWrite(awsfake.OpPutResourcePolicy, 1) }, apply.Create, "", 3, 1, 1},
+		{"throttled write throughout", func(f *awsfake.Server) { f.Throttle(awsfake.OpPutResourcePolicy, 10) }, apply.Failed, "ThrottlingException: AWS throttled the calls, still after retries", 1, 3, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := setup(t)
 			tt.inject(e.fake)
 			res := execute(t, e, plan(t, e, apply.Item{ARN: e.db.ARN, Policy: []byte(policy(e.db.ARN, []string{"222233334444"}, "ssm:GetParameter"))}))
-			if res[0].Action != tt.want || !strings.Contains(res[0].Error, tt.wantErr) {
+			if res[0].Action != tt.want || !strings.Contains(res[0].Error, tt.wantErr) || (tt.want == apply.Create && res[0].Error != "") {
 				t.Fatalf("result %+v, want %s %q", res[0], tt.want, tt.wantErr)
 			}
 			if want := map[bool]apply.Failure{true: apply.FailedOther, false: apply.NotFailed}[tt.want == apply.Failed]; res[0].Failure != want {
@@ -119,17 +125,26 @@ func TestRetries(t *testing.T) {
 }
 
 // TestPerCallTimeout: a response slower than the clients' time limit ends
-// the call, for reads and for writes, and a write says its outcome is unknown.
+// the call, for reads and for writes. A write that got no answer is settled by
+// reading the policies again; when that read gets no answer either, the write
+// says its outcome is unknown.
 func TestPerCallTimeout(t *testing.T) {
 	e := setup(t, func(o *awsapi.Options) { o.Timeout = 150 * time.Millisecond; o.MaxAttempts = 1 })
 
 	p := plan(t, e, apply.Item{ARN: e.db.ARN, Policy: []byte(policy(e.db.ARN, []string{"222233334444"}, "ssm:GetParameter"))})
 	e.fake.Delay(awsfake.OpPutResourcePolicy, 3*time.Second, 1)
+	e.fake.Delay(awsfake.OpGetResourcePolicies, 3*time.Second, 1)
 	start := time.Now()
 	res := execute(t, e, p)
 	if res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "SSM PutResourcePolicy: no answer within 150ms") ||
-		!strings.Contains(res[0].Error, "may or may not have been applied") || res[0].Failure != apply.FailedNoAnswer {
+		!strings.Contains(res[0].Error, "may or may not have been applied, and reading the policies again failed too (SSM GetResourcePolicies: no answer within 150ms)") ||
+		res[0].Failure != apply.FailedNoAnswer {
 		t.Fatalf("result %+v", res[0])
+	}
+	// The read answers: the write, never made, is sent once more.
+	e.fake.Delay(awsfake.OpPutResourcePolicy, 3*time.Second, 1)
+	if res := execute(t, e, p); res[0].Action != apply.Create || e.fake.Count(awsfake.OpPutResourcePolicy) != 3 || len(e.fake.Policies(e.db.ARN)) != 1 {
+		t.Fatalf("result %+v after %d puts", res[0], e.fake.Count(awsfake.OpPutResourcePolicy))
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("execute took %s with a 150ms limit", d)
@@ -156,11 +171,11 @@ func TestExecuteErrors(t *testing.T) {
 	if p.Changes[0].Action != apply.Create {
 		t.Fatalf("big: %+v (the size limit is AWS's to enforce)", p.Changes[0])
 	}
-	if c := p.Changes[1]; c.Action != apply.Failed || !strings.Contains(c.Reason, "read the current policies: no such resource in this account and region") {
+	if c := p.Changes[1]; c.Action != apply.Failed || !strings.Contains(c.Reason, "read the current policies: ResourceNotFoundException: no such resource in this account and region") {
 		t.Fatalf("missing: %+v", c)
 	}
 	res := execute(t, e, p)
-	if r := res[0]; r.Action != apply.Failed || !strings.Contains(r.Error, "limit exceeded: ") || !strings.Contains(r.Error, "(limit 1024, PolicySize)") {
+	if r := res[0]; r.Action != apply.Failed || !strings.HasPrefix(r.Error, "ResourcePolicyLimitExceededException: the policy is larger than SSM accepts (1024 bytes") || !strings.Contains(r.Error, "(limit 1024, PolicySize)") {
 		t.Fatalf("big: %+v", r)
 	}
 	if r := res[1]; r.Action != apply.Failed || r.Error != p.Changes[1].Reason {
@@ -171,7 +186,7 @@ func TestExecuteErrors(t *testing.T) {
 	}
 
 	// A plan that did not come from MakePlan has no policy text to send.
-	res, err := apply.Execute(context.Background(), e.c.SSM, &apply.Plan{Changes: []apply.Change{{ARN: e.db.ARN, Action: apply.Create}}})
+	res, err := apply.Execute(context.Background(), e.c, &apply.Plan{Changes: []apply.Change{{ARN: e.db.ARN, Action: apply.Create}}})
 	if err != nil || res[0].Action != apply.Failed || !strings.Contains(res[0].Error, "plans must come from MakePlan") {
 		t.Fatalf("hand-made plan: %+v, %v", res, err)
 	}
@@ -185,7 +200,7 @@ func TestExecuteErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	puts := e.fake.Count(awsfake.OpPutResourcePolicy)
-	res, err = apply.Execute(context.Background(), e.c.SSM, &decoded)
+	res, err = apply.Execute(context.Background(), e.c, &decoded)
 	if err != nil || res[0].Action != apply.Failed || e.fake.Count(awsfake.OpPutResourcePolicy) != puts {
 		t.Fatalf("decoded plan: %+v, %v", res, err)
 	}
@@ -209,7 +224,7 @@ func TestCancellationBetweenItems(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e.fake.BeforeWrite(1, cancel) // Ctrl-C while the first write is in flight
-	res, err := apply.Execute(ctx, e.c.SSM, p)
+	res, err := apply.Execute(ctx, e.c, p)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Execute error %v, want context.Canceled", err)
 	}
@@ -236,7 +251,7 @@ func TestCancellationBetweenItems(t *testing.T) {
 
 	// Planning stops too: a cancelled context plans nothing.
 	e.fake.ResetCalls()
-	p, err = apply.MakePlan(ctx, e.c.SSM, items)
+	p, err = apply.MakePlan(ctx, e.c, items)
 	if !errors.Is(err, context.Canceled) || p.Count(apply.Skipped) != 3 || e.fake.Count(awsfake.AnyOperation) != 0 {
 		t.Fatalf("MakePlan after cancel: %v, %d skipped, %d calls", err, p.Count(apply.Skipped), e.fake.Count(awsfake.AnyOperation))
 	}
@@ -261,16 +276,16 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		{Label: "bad.json", ARN: e.db.ARN, Policy: []byte("{")},
 		{Label: "none.json", ARN: "arn:aws:ssm:us-east-1:111122223333:parameter/none", Policy: []byte(`{"Statement":[]}`)},
 	}
-	p, err := apply.MakePlan(ctx, e.c.SSM, items)
+	p, err := apply.MakePlan(ctx, e.c, items)
 	fmt.Fprintf(&out, "%+v %v\n", p, err)
 	e.fake.BeforeWrite(2, func() { _, _ = e.fake.WritePolicy(e.web.ARN, seed.ID, `{"Statement":[]}`) })
 	e.fake.FailInternal(awsfake.OpPutResourcePolicy, 1)
-	res, err := apply.Execute(ctx, e.c.SSM, p)
+	res, err := apply.Execute(ctx, e.c, p)
 	fmt.Fprintf(&out, "%+v %v\n", res, err)
 	out.WriteString(render(t, p, res))
 
 	e.fake.Delay(awsfake.AnyOperation, time.Second, 0)
-	p, err = apply.MakePlan(ctx, e.c.SSM, items[:1])
+	p, err = apply.MakePlan(ctx, e.c, items[:1])
 	fmt.Fprintf(&out, "%+v %v\n", p, err)
 	out.WriteString(render(t, p, nil))
 	e.fake.ClearFaults()

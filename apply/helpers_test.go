@@ -50,11 +50,17 @@ type env struct {
 
 func setup(t *testing.T, mutate ...func(*awsapi.Options)) *env {
 	t.Helper()
+	return setupWith(t, nil, mutate...)
+}
+
+// setupWith is setup with options for the fake (RAM's delays).
+func setupWith(t *testing.T, fakeOpts []awsfake.Option, mutate ...func(*awsapi.Options)) *env {
+	t.Helper()
 	isolateEnv(t)
 	// The fake's credentials, from the environment as users give them.
 	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
-	f := awsfake.StartTest(t)
+	f := awsfake.StartTest(t, fakeOpts...)
 	o := awsapi.Options{
 		Region: "us-east-1", EndpointURL: f.URL(),
 		Timeout: 3 * time.Second, MaxAttempts: 3, MaxBackoff: 2 * time.Millisecond,
@@ -138,7 +144,7 @@ func assertNoSecrets(t *testing.T, s string) {
 
 func plan(t *testing.T, e *env, items ...apply.Item) *apply.Plan {
 	t.Helper()
-	p, err := apply.MakePlan(context.Background(), e.c.SSM, items)
+	p, err := apply.MakePlan(context.Background(), e.c, items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +153,7 @@ func plan(t *testing.T, e *env, items ...apply.Item) *apply.Plan {
 
 func execute(t *testing.T, e *env, p *apply.Plan) []apply.Result {
 	t.Helper()
-	r, err := apply.Execute(context.Background(), e.c.SSM, p)
+	r, err := apply.Execute(context.Background(), e.c, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,8 @@ func (o *Outcome) blocked() string {
 // a target failed the checks (or the inputs have findings at or above the fail-on level outside
 // any target), else 0.
 func (o *Outcome) ExitCode() int {
-	if len(o.rep.Failures) > 0 || o.Interrupted || o.Declined || o.refusedCount() > 0 || o.failedCount() > 0 {
+	if len(o.rep.Failures) > 0 || o.Interrupted || o.Declined || o.refusedCount() > 0 || o.failedCount() > 0 ||
+		o.Races() > 0 || o.NotPromoted() > 0 || o.made.credentials != nil {
 		return ExitError
 	}
 	if o.rep.Fails(o.failOn) || o.failingCount() > 0 {
@@ -111,14 +112,50 @@ func (o *Outcome) refusedCount() int {
 }
 
 // failedCount counts the targets whose policies could not be read, or whose write failed or
-// was cut short.
+// was cut short: from the results once executed (a failed read is a failed result too), else
+// from the plan.
 func (o *Outcome) failedCount() int {
-	n := o.made.Count(Failed) + o.made.Count(Skipped)
-	if o.Executed {
-		for _, r := range o.Results {
-			if r.Action == Failed || r.Action == Skipped {
-				n++
+	if !o.Executed {
+		return o.made.Count(Failed) + o.made.Count(Skipped)
+	}
+	n := 0
+	for _, r := range o.Results {
+		if r.Action == Failed || r.Action == Skipped {
+			n++
+		}
+	}
+	return n
+}
+
+// Races counts the creates that met an identical create of another writer.
+func (o *Outcome) Races() int {
+	n := 0
+	for _, r := range o.Results {
+		if r.Failure == FailedRace {
+			n++
+		}
+	}
+	return n
+}
+
+// NotPromoted counts the parameters whose policy is in place but whose share --promote could
+// not promote (failed or blocked by a finding); in a dry run, those whose promotion is
+// blocked or whose share could not be read.
+func (o *Outcome) NotPromoted() int {
+	n := 0
+	if !o.Executed {
+		if o.DryRun {
+			for _, c := range o.Plan.Changes {
+				if p := c.Promotion; p != nil && (p.State == PromotionBlocked || p.State == PromotionUnknown) {
+					n++
+				}
 			}
+		}
+		return n
+	}
+	for _, r := range o.Results {
+		if p := r.Promotion; p != nil && (r.Applied() || r.Action == NoChange) && (p.State == PromotionFailed || p.State == PromotionBlocked) {
+			n++
 		}
 	}
 	return n
@@ -142,11 +179,29 @@ func (o *Outcome) Err() error {
 		return nil
 	}
 	var parts []string
-	if n := o.failedCount(); n > 0 {
+	if o.made.credentials != nil {
+		return errors.New("the AWS credentials did not work: nothing was sent")
+	}
+	if n := o.failedCount(); n > 0 && o.DryRun {
+		parts = append(parts, fmt.Sprintf("could not plan %d %s", n, plural(n, "target", "targets")))
+	} else if n > 0 {
 		parts = append(parts, fmt.Sprintf("%d %s failed", n, plural(n, "change", "changes")))
 	}
-	if n := o.refusedCount(); n > 0 {
+	if n := o.refusedCount(); n > 0 && o.DryRun {
+		parts = append(parts, fmt.Sprintf("would refuse %d %s", n, plural(n, "target", "targets")))
+	} else if n > 0 {
 		parts = append(parts, fmt.Sprintf("%d %s refused", n, plural(n, "target was", "targets were")))
+	}
+	if n := o.Races(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s met an identical create of another writer", n, plural(n, "create", "creates")))
+	}
+	if n := o.NotPromoted(); n > 0 && o.DryRun {
+		parts = append(parts, fmt.Sprintf("would not promote %d %s", n, plural(n, "share", "shares")))
+	} else if n > 0 {
+		parts = append(parts, fmt.Sprintf("applied, not promoted: %d %s", n, plural(n, "share", "shares")))
+	}
+	if o.DryRun {
+		return errors.New("dry run: " + strings.Join(parts, ", "))
 	}
 	return errors.New(strings.Join(parts, ", ") + " (see the plan and the results)")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // Item is one policy to apply.
@@ -50,13 +51,19 @@ type Change struct {
 	// after the change.
 	Added   Grants `json:"added"`
 	Removed Grants `json:"removed"`
+	// Promotion is what --promote will do for the parameter's RAM share; nil without it.
+	Promotion *Promotion `json:"promotion,omitempty"`
 
-	policy string // the document compacted to one line, as it will be sent
+	policy string   // the document compacted to one line, as it will be sent
+	doc    document // the document parsed, to recognise it after the write
 }
 
 // Plan is the list of changes, in the order of the items.
 type Plan struct {
 	Changes []Change `json:"changes"`
+
+	// credentials is the error that stopped the planning because the credentials do not work.
+	credentials error
 }
 
 // Count returns how many changes have action a.
@@ -72,6 +79,17 @@ func (p *Plan) Count(a Action) int {
 
 // Writes returns how many changes Execute would send.
 func (p *Plan) Writes() int { return p.Count(Create) + p.Count(Update) }
+
+// Promotions returns how many shares the run would promote (or wait for, to promote them).
+func (p *Plan) Promotions() int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Promotion.writes() || c.Promotion.waits() {
+			n++
+		}
+	}
+	return n
+}
 
 // existingPolicy is a policy read from GetResourcePolicies.
 type existingPolicy struct {
@@ -95,7 +113,7 @@ type existingPolicy struct {
 // A resource whose policies cannot be read becomes a Failed change and the
 // other items are still planned. If ctx is cancelled, the items not yet
 // planned are Skipped and ctx's error is returned with the partial plan.
-func MakePlan(ctx context.Context, client awsapi.SSM, items []Item) (*Plan, error) {
+func MakePlan(ctx context.Context, src awsapi.Source, items []Item) (*Plan, error) {
 	plan := &Plan{Changes: make([]Change, len(items))}
 	docs := make([]document, len(items))
 	for i, it := range items {
@@ -115,7 +133,7 @@ func MakePlan(ctx context.Context, client awsapi.SSM, items []Item) (*Plan, erro
 			ch.Action, ch.Reason = Refused, "the policy is not valid JSON: "+err.Error()
 			continue
 		}
-		docs[i], ch.policy = doc, buf.String()
+		docs[i], ch.policy, ch.doc = doc, buf.String(), doc
 	}
 	refuseSharedOpsItemGroups(plan)
 
@@ -128,13 +146,24 @@ func MakePlan(ctx context.Context, client awsapi.SSM, items []Item) (*Plan, erro
 			skipPending(plan, "not planned: interrupted")
 			return plan, err
 		}
-		existing, err := readPolicies(ctx, client, ch.ARN)
+		c, err := src.For(ch.ARN)
+		if err != nil {
+			ch.Action, ch.Reason = Refused, err.Error()
+			continue
+		}
+		existing, err := readPolicies(ctx, c.SSM, ch.ARN)
 		if err != nil {
 			if ctx.Err() != nil {
 				skipPending(plan, "not planned: interrupted")
 				return plan, ctx.Err()
 			}
 			ch.Action, ch.Reason = Failed, "read the current policies: "+awsapi.Explain(err)
+			if awsapi.IsCredentials(err) {
+				// Every other read would fail the same way: say it once.
+				plan.credentials = err
+				skipPending(plan, "not planned: the AWS credentials did not work (see above)")
+				break
+			}
 			continue
 		}
 		decide(ch, docs[i], items[i].PolicyID, existing)
@@ -297,8 +326,8 @@ func labelsOf(plan *Plan, idx []int) string {
 }
 
 func isOpsItemGroup(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "ssm" && strings.HasPrefix(parts[5], "opsitemgroup/")
+	a, err := ssmarn.Parse(arn)
+	return err == nil && a.IsOpsItemGroup()
 }
 
 func countPolicies(n int) string {

@@ -9,17 +9,26 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 )
 
+// RuleActionNotPromotable is the rule whose findings of level warning or above say that a
+// parameter's share cannot be promoted: they block the promotion step of apply --promote (not
+// the policy write, unless the level is at or above --fail-on).
+const RuleActionNotPromotable = "action-not-promotable"
+
 // Target is one target the checks visited, with the number of its findings at or above the
 // fail-on level: a target with any is not sent.
 type Target struct {
 	Input   *input.Target
 	Failing int
+	// NotPromotable is the message of an action-not-promotable finding of level warning or
+	// above kept for the target, "" when there is none.
+	NotPromotable string
 }
 
 // Collector gathers the targets the checks visit; its Visit method is the linter's Visit
@@ -33,14 +42,17 @@ type Collector struct {
 
 // Visit records t with the findings the checks kept for it.
 func (c *Collector) Visit(t *input.Target, kept []finding.Finding) {
-	n := 0
+	x := Target{Input: t}
 	for _, f := range kept {
 		if f.Level >= c.FailOn {
-			n++
+			x.Failing++
+		}
+		if f.Rule == RuleActionNotPromotable && f.Level >= finding.Warning && x.NotPromotable == "" {
+			x.NotPromotable = f.Message
 		}
 	}
 	c.mu.Lock()
-	c.targets = append(c.targets, Target{Input: t, Failing: n})
+	c.targets = append(c.targets, x)
 	c.mu.Unlock()
 }
 
@@ -67,7 +79,8 @@ func fileOf(t *input.Target) string {
 // Runner is one apply after the checks. Plan decides what to send and reads the current
 // policies; Send confirms and writes. Between the two the caller shows the plan.
 type Runner struct {
-	Clients *awsapi.Clients
+	// Clients gives the client set of each target's region.
+	Clients awsapi.Source
 	// FailOn is the level at or above which a finding fails the checks.
 	FailOn finding.Level
 	// DryRun plans and sends nothing.
@@ -77,6 +90,23 @@ type Runner struct {
 	// Confirm asks whether to send the writes of the plan; nil sends them without asking. It
 	// returns ctx's error when the run is interrupted before an answer.
 	Confirm func(ctx context.Context, p *Plan) (bool, error)
+
+	// Promote promotes the RAM share of each parameter whose policy is in place (apply
+	// --promote). PromoteTimeout bounds each wait for RAM (DefaultPromoteTimeout when zero);
+	// PromotePoll is the first wait between reads (DefaultPromotePoll when zero).
+	Promote        bool
+	PromoteTimeout time.Duration
+	PromotePoll    time.Duration
+	// RetryCommand is the command line that retries the promotion, for the note after a
+	// promotion failed ("ssmpolicy apply --promote" when empty).
+	RetryCommand string
+	// Backoff is the first wait before a write SSM refused as malformed is sent again
+	// (DefaultBackoff when zero).
+	Backoff time.Duration
+
+	// OnResult is called with each target's result as soon as it is known, so that a run
+	// that is killed leaves a record of what it did.
+	OnResult func(Result)
 }
 
 // target is a Target with what the runner decided for it before planning.
@@ -107,14 +137,51 @@ func (r *Runner) Plan(ctx context.Context, rep *finding.Report, targets []Target
 		}
 	} else {
 		var err error
-		o.made, err = MakePlan(ctx, r.Clients.SSM, items)
-		if err != nil {
+		o.made, err = MakePlan(ctx, r.Clients, items)
+		switch {
+		case err != nil:
 			o.Interrupted = true
 			o.Notes = append(o.Notes, "Interrupted while planning: nothing was sent.")
+		case o.made.credentials != nil:
+			o.Notes = append(o.Notes, "The AWS credentials did not work: "+awsapi.Explain(o.made.credentials)+". Nothing was read after that, and nothing was sent.")
+		case r.Promote:
+			r.planPromotions(ctx, o)
 		}
 	}
 	o.Plan = o.fullPlan()
 	return o
+}
+
+// planPromotions adds to each planned change what promoting its share takes, from reads.
+func (r *Runner) planPromotions(ctx context.Context, o *Outcome) {
+	p := r.promoter()
+	for _, x := range o.targets {
+		if x.item < 0 {
+			continue
+		}
+		ch := &o.made.Changes[x.item]
+		if !isParameter(ch.ARN) || x.NotPromotable != "" || ch.Action == Create {
+			ch.Promotion = p.plan(ctx, nil, ch, blockedBy(x.NotPromotable))
+			continue
+		}
+		c, err := r.Clients.For(ch.ARN)
+		if err != nil {
+			continue // refused by MakePlan already
+		}
+		ch.Promotion = p.plan(ctx, c, ch, "")
+	}
+}
+
+func blockedBy(message string) string {
+	if message == "" {
+		return ""
+	}
+	return RuleActionNotPromotable + " says the share cannot be promoted: " + message +
+		" (the policy is still written; with --fail-on warning the write is held too)"
+}
+
+func (r *Runner) promoter() promoter {
+	return promoter{timeout: r.PromoteTimeout, interval: r.PromotePoll}
 }
 
 // decide refuses the targets that failed the checks or cannot be sent.
@@ -133,7 +200,7 @@ func (r *Runner) decide(targets []*target) {
 		case t.Policy == nil:
 			x.refusal = "the policy could not be read (it does not parse, or is known only at deploy time)"
 		default:
-			if err := r.Clients.CheckRegion(t.ARN.Value); err != nil {
+			if _, err := r.Clients.For(t.ARN.Value); err != nil {
 				x.refusal = err.Error()
 			}
 		}
@@ -144,10 +211,10 @@ func (r *Runner) decide(targets []*target) {
 // is not apply's to send: its tool creates the policy, and a second writer would make it drift
 // or conflict. Checking those inputs is what ssmpolicy does for them.
 func managedElsewhere(t *input.Target) string {
-	switch t.DeclaredBy() {
-	case "the template":
+	switch t.Kind {
+	case input.CloudFormation:
 		return "declared in a CloudFormation template: CloudFormation applies it (deploy the stack); apply sends policy files and manifests"
-	case "the plan":
+	case input.Terraform:
 		return "declared in a Terraform plan: Terraform applies it (terraform apply); apply sends policy files and manifests"
 	}
 	return ""
@@ -186,7 +253,11 @@ func (o *Outcome) fullPlan() *Plan {
 			full.Changes = append(full.Changes, o.made.Changes[x.item])
 			continue
 		}
-		full.Changes = append(full.Changes, Change{Label: x.label, ARN: input.Shown(x.Input.ARN.Value), Action: Refused, Reason: x.refusal})
+		arn := ""
+		if x.Input.ARN.Known {
+			arn = shownARN(x.Input.ARN.Value)
+		}
+		full.Changes = append(full.Changes, Change{Label: x.label, ARN: arn, Action: Refused, Reason: x.refusal})
 	}
 	return full
 }
@@ -216,6 +287,18 @@ func (r *Runner) Send(ctx context.Context, o *Outcome) error {
 		}
 		r.execute(ctx, o)
 	}
+	if n := o.Races(); n > 0 {
+		o.Notes = append(o.Notes, fmt.Sprintf("Another writer created the same policy at the same time as this run on %d %s; the duplicates were deleted so that one policy is left (see the results). Make sure two applies do not run at once (in CI, a concurrency group).",
+			n, plural(n, "resource", "resources")))
+	}
+	if n := o.NotPromoted(); n > 0 && o.Executed {
+		cmd := r.RetryCommand
+		if cmd == "" {
+			cmd = "ssmpolicy apply --promote"
+		}
+		o.Notes = append(o.Notes, fmt.Sprintf("Applied, not promoted: %d %s in place, but %s not promoted (see the results), so consumers do not see %s with DescribeParameters --shared. Once the cause is fixed, run `%s` again: the policies show as unchanged and only the promotion is done.",
+			n, plural(n, "policy is", "policies are"), plural(n, "its share was", "their shares were"), plural(n, "the parameter", "the parameters"), cmd))
+	}
 	if n := o.Conflicts(); n > 0 {
 		o.Notes = append(o.Notes, fmt.Sprintf("Another writer changed %d %s after ssmpolicy read %s; nothing of theirs was overwritten. Run `ssmpolicy apply --dry-run` to see what they changed (it shows what applying would revoke), bring your files up to date or agree on who owns the policy, then apply again.",
 			n, plural(n, "policy", "policies"), plural(n, "it", "them")))
@@ -226,7 +309,7 @@ func (r *Runner) Send(ctx context.Context, o *Outcome) error {
 // confirm asks, when there is something to write and a Confirm to ask with. An interrupt
 // before the answer is a no, and says so.
 func (r *Runner) confirm(ctx context.Context, o *Outcome) (bool, error) {
-	if r.Confirm == nil || o.Plan.Writes() == 0 {
+	if r.Confirm == nil || (o.Plan.Writes() == 0 && o.Plan.Promotions() == 0) {
 		return true, nil
 	}
 	ok, err := r.Confirm(ctx, o.Plan)
@@ -247,7 +330,12 @@ func (r *Runner) confirm(ctx context.Context, o *Outcome) (bool, error) {
 // execute sends the plan's writes; with no write in the plan it makes no call, and still
 // reports every target's current PolicyId and PolicyHash.
 func (r *Runner) execute(ctx context.Context, o *Outcome) {
-	results, err := Execute(ctx, r.Clients.SSM, o.Plan)
+	x := executor{src: r.Clients, w: writer{backoff: r.Backoff}, onResult: r.OnResult}
+	if r.Promote {
+		p := r.promoter()
+		x.promote = &p
+	}
+	results, err := x.run(ctx, o.Plan)
 	o.Results, o.Executed = results, true
 	if err != nil {
 		o.Interrupted = true
@@ -267,16 +355,15 @@ func (r *Runner) execute(ctx context.Context, o *Outcome) {
 func notSent(p *Plan, reason string) []Result {
 	out := make([]Result, len(p.Changes))
 	for i, c := range p.Changes {
-		r := Result{Label: c.Label, ARN: c.ARN, Action: c.Action, Error: c.Reason}
-		switch c.Action {
-		case NoChange:
-			r.PolicyID, r.PolicyHash, r.Error = c.PolicyID, c.PolicyHash, ""
-		case Create, Update:
-			r.Action, r.Error = Skipped, reason
-		}
-		out[i] = r
+		out[i] = notSentResult(c, reason)
 	}
 	return out
+}
+
+// shownARN is an ARN as plans and results show it: parts known only at deploy time read
+// <unknown>, as in findings, and control characters are quoted.
+func shownARN(arn string) string {
+	return input.Shown(strings.ReplaceAll(arn, input.Unknown, "<unknown>"))
 }
 
 func plural(n int, one, many string) string {

@@ -21,10 +21,16 @@ import (
 // them on: none failing.
 func targets(t *testing.T, arns ...string) []apply.Target {
 	t.Helper()
+	return targetsActions(t, []string{"ssm:GetParameter"}, arns...)
+}
+
+// targetsActions is targets with policies that allow actions.
+func targetsActions(t *testing.T, actions []string, arns ...string) []apply.Target {
+	t.Helper()
 	var b strings.Builder
 	b.WriteString("resources:\n")
 	for _, arn := range arns {
-		doc, err := json.Marshal(policy(arn, []string{"444455556666"}, "ssm:GetParameter"))
+		doc, err := json.Marshal(policy(arn, []string{"444455556666"}, actions...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,8 +106,8 @@ func TestRunnerRefuses(t *testing.T) {
 	ts[0].Failing = 2
 	ts[1].Input.ARN = input.Fact{}
 	ts[2].Input.ARN.Value = strings.Replace(ts[2].Input.ARN.Value, "111122223333", input.Unknown, 1)
-	ts[3].Input.Origin.Path = []any{"Resources", "Share"}
-	ts[4].Input.Origin.Path = []any{"resource_changes", 0}
+	ts[3].Input.Kind = input.CloudFormation
+	ts[4].Input.Kind = input.Terraform
 	ts[5].Input.Policy = nil
 	want := []string{
 		"failed the checks: 2 findings at or above security-warning",
@@ -110,7 +116,7 @@ func TestRunnerRefuses(t *testing.T) {
 		"declared in a CloudFormation template: CloudFormation applies it (deploy the stack)",
 		"declared in a Terraform plan: Terraform applies it (terraform apply)",
 		"the policy could not be read",
-		"the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1",
+		"the ARN is in region eu-west-1 but the AWS clients use us-east-1",
 	}
 	o := run(t, runner(e), &finding.Report{}, ts)
 	for i, c := range o.Plan.Changes {
@@ -121,7 +127,7 @@ func TestRunnerRefuses(t *testing.T) {
 	if n := e.fake.Count(awsfake.AnyOperation); n != 0 {
 		t.Fatalf("%d AWS calls for refused targets", n)
 	}
-	if got := o.Plan.Changes[2].ARN; !strings.Contains(got, "${...}") {
+	if got := o.Plan.Changes[2].ARN; !strings.Contains(got, "<unknown>") {
 		t.Errorf("a deploy-time ARN is shown as %q", got)
 	}
 	if o.ExitCode() != apply.ExitError || o.Err().Error() != "6 targets were refused (see the plan and the results)" {

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,12 +23,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ram"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // SSM is the part of the SSM client ssmpolicy uses; *ssm.Client satisfies it.
 type SSM interface {
 	GetResourcePolicies(ctx context.Context, params *ssm.GetResourcePoliciesInput, optFns ...func(*ssm.Options)) (*ssm.GetResourcePoliciesOutput, error)
 	PutResourcePolicy(ctx context.Context, params *ssm.PutResourcePolicyInput, optFns ...func(*ssm.Options)) (*ssm.PutResourcePolicyOutput, error)
+	DeleteResourcePolicy(ctx context.Context, params *ssm.DeleteResourcePolicyInput, optFns ...func(*ssm.Options)) (*ssm.DeleteResourcePolicyOutput, error)
 	DescribeParameters(ctx context.Context, params *ssm.DescribeParametersInput, optFns ...func(*ssm.Options)) (*ssm.DescribeParametersOutput, error)
 }
 
@@ -92,6 +94,7 @@ type Profile struct {
 	cfg     aws.Config
 	o       Options
 	apiOpts []func(*middleware.Stack) error
+	secrets *secrets
 }
 
 // LoadProfile loads the configuration the options name from the standard chain (environment,
@@ -139,7 +142,12 @@ func LoadProfile(ctx context.Context, o Options) (*Profile, error) {
 			so.MaxBackoff = o.MaxBackoff
 		})
 	}
-	return &Profile{cfg: cfg, o: o, apiOpts: callMiddleware(o.Timeout, newTracer(o.Trace))}, nil
+	sec := &secrets{}
+	if cfg.Credentials != nil {
+		// Remember what the clients sign with, to scrub it from error text (see Scrub).
+		cfg.Credentials = aws.NewCredentialsCache(&recordingProvider{inner: cfg.Credentials, secrets: sec})
+	}
+	return &Profile{cfg: cfg, o: o, apiOpts: callMiddleware(o.Timeout, newTracer(o.Trace), sec), secrets: sec}, nil
 }
 
 // Region is the profile's region: --region, else AWS_REGION, else the profile's; "" when none.
@@ -191,16 +199,24 @@ func NewClients(ctx context.Context, o Options) (*Clients, error) {
 // would fail.
 func (c *Clients) CheckRegion(arn string) error {
 	if r := arnRegion(arn); r != "" && r != c.Region {
-		return fmt.Errorf("the ARN is in region %s but the AWS clients use %s: pass --region %s (one run per region)", r, c.Region, r)
+		return fmt.Errorf("the ARN is in region %s but the AWS clients use %s", r, c.Region)
 	}
 	return nil
 }
 
-// arnRegion is the region field of an ARN ("" when it has none).
-func arnRegion(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
+// For implements Source: the clients themselves, for an ARN of their region or of none.
+func (c *Clients) For(arn string) (*Clients, error) {
+	if err := c.CheckRegion(arn); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// arnRegion is the region field of an ARN ("" when it has none or is no ARN).
+func arnRegion(s string) string {
+	a, err := ssmarn.Parse(s)
+	if err != nil {
 		return ""
 	}
-	return parts[3]
+	return a.Region
 }

@@ -305,7 +305,7 @@ func TestCheckRegion(t *testing.T) {
 	c := &awsapi.Clients{Region: "us-east-1"}
 	for arn, want := range map[string]string{
 		"arn:aws:ssm:us-east-1:111122223333:parameter/a": "",
-		"arn:aws:ssm:eu-west-1:111122223333:parameter/a": "the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1 (one run per region)",
+		"arn:aws:ssm:eu-west-1:111122223333:parameter/a": "the ARN is in region eu-west-1 but the AWS clients use us-east-1",
 		"arn:aws:iam::111122223333:role/x":               "",
 		"not an ARN":                                     "",
 	} {

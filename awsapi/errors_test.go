@@ -37,12 +37,12 @@ func TestErrorText(t *testing.T) {
 		explain, describe string
 		conflict, timeout bool
 	}{
-		{"stale hash", stale, "changed by another writer since it was read; re-run to see the new plan",
+		{"stale hash", stale, "ResourcePolicyConflictException: changed by another writer since it was read; re-run to see the new plan",
 			"SSM PutResourcePolicy: ResourcePolicyConflictException: ", true, false},
-		{"policy gone", gone, "the policy it replaces was deleted by another writer since it was read",
+		{"policy gone", gone, "ResourcePolicyNotFoundException: the policy it replaces was deleted by another writer since it was read",
 			"SSM PutResourcePolicy: ResourcePolicyNotFoundException: ", true, false},
-		{"no resource", noResource, "no such resource in this account and region: ", "SSM GetResourcePolicies: ResourceNotFoundException: ", false, false},
-		{"internal", internal, "SSM internal error, still failing after retries: ", "describe parameter /app/db: InternalServerError: ", false, false},
+		{"no resource", noResource, "ResourceNotFoundException: no such resource in this account and region: ", "SSM GetResourcePolicies: ResourceNotFoundException: ", false, false},
+		{"internal", internal, "InternalServerError: SSM had an internal error: ", "describe parameter /app/db: InternalServerError: ", false, false},
 		{"timeout", timeout, "SSM GetResourcePolicies: no answer within 150ms", "SSM GetResourcePolicies: no answer within 150ms", false, true},
 		{"interrupted", fmt.Errorf("x: %w", context.Canceled), "interrupted", "x: context canceled", false, false},
 		{"plain", errors.New("something else"), "something else", "something else", false, false},

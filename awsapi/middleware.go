@@ -30,11 +30,15 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 // callMiddleware returns the stack options every client of a profile gets: one middleware
 // around the whole call (time limit, then trace), outside the retries so that the limit covers
 // them all, and, when tracing, one on each HTTP attempt.
-func callMiddleware(limit time.Duration, tr *tracer) []func(*middleware.Stack) error {
+func callMiddleware(limit time.Duration, tr *tracer, sec *secrets) []func(*middleware.Stack) error {
 	opts := []func(*middleware.Stack) error{func(s *middleware.Stack) error {
 		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("ssmpolicy.call",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				return call(ctx, limit, tr, in, next)
+				out, md, err := call(ctx, limit, tr, in, next)
+				if err != nil {
+					err = &redactedError{err: err, secrets: sec}
+				}
+				return out, md, err
 			}), middleware.Before)
 	}}
 	if tr != nil {

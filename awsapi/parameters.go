@@ -11,6 +11,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 // DefaultSSMKey is the key SSM uses for a SecureString when none is named: the AWS managed
@@ -31,36 +33,8 @@ type Facts struct {
 }
 
 // ParameterName returns the parameter name an ARN names, or the argument itself when it is
-// not an ARN. SSM writes a name that starts with "/" with a single slash after "parameter", so
-// "parameter/app/db" is "/app/db" while "parameter/x" is "x".
-func ParameterName(arnOrName string) (string, error) {
-	if !strings.HasPrefix(arnOrName, "arn:") {
-		if arnOrName == "" {
-			return "", fmt.Errorf("empty parameter name")
-		}
-		return arnOrName, nil
-	}
-	parts := strings.SplitN(arnOrName, ":", 6)
-	if len(parts) != 6 || parts[2] != "ssm" {
-		return "", fmt.Errorf("%s is not an SSM ARN", arnOrName)
-	}
-	rest, ok := strings.CutPrefix(parts[5], "parameter/")
-	if !ok {
-		return "", fmt.Errorf("%s is not a parameter ARN", arnOrName)
-	}
-	switch {
-	case rest == "":
-		return "", fmt.Errorf("%s names no parameter", arnOrName)
-	case strings.HasPrefix(rest, "/"):
-		// parameter//a/b: the name /a/b written with its own slash; SSM never produces this
-		// form, so it cannot name a real parameter.
-		return "", fmt.Errorf("%s has a double slash after parameter/: the ARN of /%s is parameter/%s",
-			arnOrName, strings.TrimLeft(rest, "/"), strings.TrimLeft(rest, "/"))
-	case strings.Contains(rest, "/"):
-		return "/" + rest, nil
-	}
-	return rest, nil
-}
+// not an ARN; ssmarn.ParameterName says how.
+func ParameterName(arnOrName string) (string, error) { return ssmarn.ParameterName(arnOrName) }
 
 // LookupParameter asks AWS for a parameter's tier, type and key: DescribeParameters filtered
 // on Name Equals (all pages: a filtered call may return empty pages with a NextToken), then,

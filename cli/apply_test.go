@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -159,7 +160,7 @@ func TestApplyConflict(t *testing.T) {
 		t.Fatalf("want exit 2:\n%s", r)
 	}
 	for _, want := range []string{
-		"failed     " + w.api.ARN + "  (ssmpolicy.yaml:2)  changed by another writer since it was read; re-run to see the new plan",
+		"failed     " + w.api.ARN + "  (ssmpolicy.yaml:2)  ResourcePolicyConflictException: changed by another writer since it was read; re-run to see the new plan",
 		"Another writer changed 1 policy after ssmpolicy read it; nothing of theirs was overwritten. Run `ssmpolicy apply --dry-run`",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -342,8 +343,8 @@ func TestApplyThrottlingRetried(t *testing.T) {
 	if n, ok := w.fake.Count(awsfake.OpPutResourcePolicy), w.fake.CountOK(awsfake.OpPutResourcePolicy); n != 3 || ok != 1 {
 		t.Fatalf("%d puts, %d accepted: want 2 throttled then 1", n, ok)
 	}
-	if n := w.fake.Count(awsfake.OpGetResourcePolicies); n != 2 {
-		t.Fatalf("%d reads, want 1 throttled then 1", n)
+	if n := w.fake.Count(awsfake.OpGetResourcePolicies); n != 3 {
+		t.Fatalf("%d reads, want 1 throttled then 1, and 1 after the create", n)
 	}
 }
 
@@ -355,7 +356,7 @@ func TestApplyRefusals(t *testing.T) {
 	p := w.write("raw.json", sharePolicy(w.db.ARN))
 	r := w.run("apply", "--yes", p)
 	if r.code != ExitError || !strings.Contains(r.stdout, "refused    ") ||
-		!strings.Contains(r.stdout, "(raw.json:1)  no resource ARN: give it in a manifest or with --resource-arn") ||
+		!strings.Contains(r.stdout, "refused    raw.json:1  no resource ARN: give it in a manifest or with --resource-arn") ||
 		!strings.Contains(r.stderr, "1 target was refused") {
 		t.Fatalf("no ARN:\n%s", r)
 	}
@@ -380,15 +381,35 @@ Resources:
 		t.Fatalf("template:\n%s", r)
 	}
 
-	// Another region than the clients'.
-	eu := awsfake.ParameterARN("aws", "eu-west-1", awsfake.DefaultAccount, "/app/eu")
-	m := w.manifest("eu.yaml", entry{arn: eu, tier: "Advanced", typ: "String", policyFile: "eu.json", policy: sharePolicy(eu)})
-	r = w.run("apply", "--yes", m)
-	if r.code != ExitError || !strings.Contains(r.stdout, "the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1") {
-		t.Fatalf("region:\n%s", r)
-	}
 	if n := w.fake.Count(awsfake.OpPutResourcePolicy); n != 0 {
 		t.Fatalf("%d writes for refused targets", n)
+	}
+
+	// An ARN with no region, and no region configured: refused before any call.
+	os.Unsetenv("AWS_REGION")
+	noRegion := "arn:aws:ssm::" + awsfake.DefaultAccount + ":opsitemgroup/default"
+	m := w.manifest("noregion.yaml", entry{arn: noRegion, policyFile: "ops.json", policy: sharePolicy(noRegion)})
+	w.fake.ResetCalls()
+	r = w.run("apply", "--yes", "--fail-on", "error", "--disable", "action-unsupported", "--disable", "resource-format", "--disable", "resource-mismatch", m)
+	if r.code != ExitError || !strings.Contains(r.stdout, "the ARN names no region and no default region is set") || w.fake.Count(awsfake.AnyOperation) != 0 {
+		t.Fatalf("no region:\n%s", r)
+	}
+	t.Setenv("AWS_REGION", awsfake.DefaultRegion)
+}
+
+// TestApplyRegions: each target goes to the region its ARN names, in one run, with no --region.
+func TestApplyRegions(t *testing.T) {
+	w := newWorld(t)
+	os.Unsetenv("AWS_REGION")
+	euStore := w.fake.At(awsfake.DefaultAccount, "eu-west-1")
+	eu, err := euStore.AddParameter(awsfake.Parameter{Name: "/app/eu", Tier: awsfake.TierAdvanced, Value: "v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := w.manifest("ssmpolicy.yaml", w.dbEntry(), entry{arn: eu.ARN, tier: "Advanced", typ: "String", policyFile: "eu.json", policy: sharePolicy(eu.ARN)})
+	r := w.run("apply", "--yes", m)
+	if r.code != 0 || len(w.fake.Policies(w.db.ARN)) != 1 || len(euStore.Policies(eu.ARN)) != 1 {
+		t.Fatalf("two regions:\n%s", r)
 	}
 }
 

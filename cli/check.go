@@ -31,6 +31,9 @@ type checkFlags struct {
 	workers  int
 	timeout  time.Duration
 	ctx      input.Context
+	// promote, set by apply, says from the configuration whether the run promotes RAM shares,
+	// which the rules see as input.options.promote.
+	promote func(*config.Config) bool
 }
 
 func (f *checkFlags) register(fs *pflag.FlagSet) {
@@ -153,7 +156,8 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 			levels[id] = r.Level
 		}
 	}
-	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: f.timeout})
+	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: f.timeout,
+		Promote: f.promote != nil && f.promote(cfg)})
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}
 	}

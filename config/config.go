@@ -35,9 +35,18 @@ type Config struct {
 	CustomRules []string
 	// FailOn is the configured threshold; zero when not set.
 	FailOn finding.Level
+	// Apply holds the settings of the apply command (`apply:`).
+	Apply Apply
 
 	src    *jsonpos.File
 	levels map[string]jsonpos.Span // where each rule id of `rules:` is written
+}
+
+// Apply is the `apply:` section: defaults for the apply command that its flags override.
+type Apply struct {
+	// Promote is `promote: true`: promote each parameter's RAM share after its policy is in
+	// place, as --promote does.
+	Promote bool
 }
 
 // Entry is one ignore entry.
@@ -153,6 +162,11 @@ func Parse(path string, src []byte) (*Config, error) {
 	}
 	if fo := root.Get("fail_on"); fo != nil {
 		c.FailOn, _ = finding.ParseLevel(fo.Text, false)
+	}
+	if ap := root.Get("apply"); ap != nil {
+		if p := ap.Get("promote"); p != nil {
+			c.Apply.Promote = p.Bool
+		}
 	}
 	if cr := root.Get("custom_rules"); cr != nil {
 		for _, it := range cr.Items {

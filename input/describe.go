@@ -17,15 +17,13 @@ func (t *Target) Label() string {
 // DeclaredBy names, for messages, the kind of input that declares the target: "the manifest",
 // "the template", "the plan", or "the input" for a policy file.
 func (t *Target) DeclaredBy() string {
-	if len(t.Origin.Path) > 0 {
-		switch t.Origin.Path[0] {
-		case "resources":
-			return "the manifest"
-		case "Resources":
-			return "the template"
-		case "resource_changes", "planned_values", "configuration":
-			return "the plan"
-		}
+	switch t.Kind {
+	case Manifest:
+		return "the manifest"
+	case CloudFormation:
+		return "the template"
+	case Terraform:
+		return "the plan"
 	}
 	return "the input"
 }

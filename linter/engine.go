@@ -36,6 +36,9 @@ type Config struct {
 	// Timeout bounds the evaluation of the rules on one target, so that a custom rule that
 	// runs away cannot hang a hook or a pipeline. Zero means DefaultTimeout.
 	Timeout time.Duration
+	// Promote says that the run is an apply that promotes RAM shares (apply --promote): the
+	// rules see it as input.options.promote.
+	Promote bool
 }
 
 // DefaultTimeout is the time limit for evaluating the rules on one target. Built-in rules take
@@ -49,6 +52,7 @@ type Engine struct {
 	policy   *schema.Schema
 	prepared rego.PreparedEvalQuery
 	config   ast.Value
+	options  ast.Value
 	timeout  time.Duration
 }
 
@@ -83,6 +87,7 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 		cfgObj.Insert(ast.StringTerm("accounts_allowed"), ast.ArrayTerm(terms...))
 	}
 	e.config = cfgObj
+	e.options = ast.NewObject(ast.Item(ast.StringTerm("promote"), ast.BooleanTerm(cfg.Promote)))
 	return e, nil
 }
 

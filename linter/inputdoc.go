@@ -15,6 +15,7 @@ func (e *Engine) inputFor(t *input.Target) ast.Value {
 	doc := ast.NewObject(
 		ast.Item(ast.StringTerm("policy"), ast.NewTerm(policy)),
 		ast.Item(ast.StringTerm("config"), ast.NewTerm(e.config)),
+		ast.Item(ast.StringTerm("options"), ast.NewTerm(e.options)),
 		ast.Item(ast.StringTerm("derived"), ast.NewTerm(derived(policy))),
 	)
 	if compact, err := t.CompactPolicy(); err == nil && compact != nil {

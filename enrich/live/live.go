@@ -6,10 +6,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/input"
+	"github.com/ssmpolicy/ssmpolicy/rules"
+	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
 var _ enrich.Stage = (*Stage)(nil)
@@ -17,8 +20,8 @@ var _ enrich.Stage = (*Stage)(nil)
 // Rule ids the stage reports. They extend the catalogue of the rules in Rego, whose
 // pages document them.
 const (
-	RuleContextMismatch  = "context-mismatch"
-	RuleResourceNotFound = "resource-not-found"
+	RuleContextMismatch  = rules.ContextMismatch
+	RuleResourceNotFound = rules.ResourceNotFound
 )
 
 // Stage is the --live stage, an enrich.Stage: for a target whose ARN is a parameter ARN with no part left
@@ -28,13 +31,50 @@ const (
 // AWS call that fails is an error. One lookup per parameter ARN and one DescribeKey per key
 // within a run, however many targets name them and however many workers ask at once.
 type Stage struct {
-	clients *awsapi.Clients
-	lookup  *awsapi.Lookup
+	src awsapi.Source
+
+	mu      sync.Mutex
+	lookups map[*awsapi.Clients]*awsapi.Lookup
+	// creds is the first credentials failure: said in full once, then referred to.
+	creds error
 }
 
-// New returns the stage for one run over the clients.
-func New(c *awsapi.Clients) *Stage {
-	return &Stage{clients: c, lookup: awsapi.NewLookup(c)}
+// New returns the stage for one run over the clients src gives for each ARN's region.
+func New(src awsapi.Source) *Stage {
+	return &Stage{src: src, lookups: map[*awsapi.Clients]*awsapi.Lookup{}}
+}
+
+// lookup is the run's lookup over the clients of the ARN's region.
+func (l *Stage) lookup(arn string) (*awsapi.Lookup, *awsapi.Clients, error) {
+	c, err := l.src.For(arn)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lk, ok := l.lookups[c]
+	if !ok {
+		lk = awsapi.NewLookup(c)
+		l.lookups[c] = lk
+	}
+	return lk, c, nil
+}
+
+// failed is the error of a failed lookup. A credentials failure is said in full for the first
+// target only: every other lookup fails the same way.
+func (l *Stage) failed(t *input.Target, err error) error {
+	if awsapi.IsCredentials(err) {
+		l.mu.Lock()
+		first := l.creds == nil
+		if first {
+			l.creds = err
+		}
+		l.mu.Unlock()
+		if !first {
+			return fmt.Errorf("%s: --live lookup not made: the AWS credentials did not work (said once, above)", targetName(t))
+		}
+	}
+	return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
 }
 
 // Enrich implements enrich.Stage.
@@ -43,31 +83,38 @@ func (l *Stage) Enrich(ctx context.Context, t *input.Target) error {
 	if !ok {
 		return nil
 	}
-	if err := l.clients.CheckRegion(arn); err != nil {
+	lookup, clients, err := l.lookup(arn)
+	if err != nil {
 		return fmt.Errorf("%s: --live: %w", targetName(t), err)
 	}
-	facts, err := l.lookup.Parameter(ctx, arn)
+	l.mu.Lock()
+	credsFailed := l.creds != nil
+	l.mu.Unlock()
+	if credsFailed {
+		return fmt.Errorf("%s: --live lookup not made: the AWS credentials did not work (said once, above)", targetName(t))
+	}
+	facts, err := lookup.Parameter(ctx, arn)
 	if err != nil {
-		return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
+		return l.failed(t, err)
 	}
 	if !facts.Exists {
 		t.Problems = append(t.Problems, input.Problem{
 			Rule: RuleResourceNotFound,
 			Message: fmt.Sprintf("AWS has no parameter %s in region %s for these credentials (DescribeParameters found none): create it before sharing it, or correct the ARN (or the account the credentials belong to)",
-				facts.Name, l.clients.Region),
+				facts.Name, clients.Region),
 			Loc: factLoc(t, t.ARN),
 		})
 		return nil
 	}
-	if err := l.compare(ctx, t, facts); err != nil {
-		return fmt.Errorf("%s: --live lookup: %s", targetName(t), awsapi.Describe(err))
+	if err := l.compare(ctx, lookup, t, facts); err != nil {
+		return l.failed(t, err)
 	}
 	useFacts(t, facts)
 	return nil
 }
 
 // compare adds a context-mismatch problem for each fact the input gives that AWS contradicts.
-func (l *Stage) compare(ctx context.Context, t *input.Target, facts awsapi.Facts) error {
+func (l *Stage) compare(ctx context.Context, lookup *awsapi.Lookup, t *input.Target, facts awsapi.Facts) error {
 	mismatch := func(fact input.Fact, what, flag, live string) {
 		src := t.DeclaredBy()
 		if !fact.Loc.Known() {
@@ -86,7 +133,7 @@ func (l *Stage) compare(ctx context.Context, t *input.Target, facts awsapi.Facts
 		mismatch(t.Type, "type", "--type", facts.Type)
 	}
 	if facts.Type == "SecureString" && t.KeyID.Known && t.KeyID.Value != "" {
-		same, err := l.sameKey(ctx, t.KeyID.Value, facts)
+		same, err := sameKey(ctx, lookup, t.KeyID.Value, facts)
 		if err != nil {
 			return err
 		}
@@ -114,11 +161,11 @@ func useFacts(t *input.Target, facts awsapi.Facts) {
 // sameKey reports whether key, as the input wrote it, names the key SSM recorded for the
 // parameter. The same key has four spellings (key id, key ARN, alias name, alias ARN), so
 // text that differs is resolved with DescribeKey before it is called a mismatch.
-func (l *Stage) sameKey(ctx context.Context, key string, facts awsapi.Facts) (bool, error) {
+func sameKey(ctx context.Context, lookup *awsapi.Lookup, key string, facts awsapi.Facts) (bool, error) {
 	if key == facts.KeyID || (facts.KeyARN != "" && key == facts.KeyARN) {
 		return true, nil
 	}
-	arn, err := l.lookup.KeyARN(ctx, key)
+	arn, err := lookup.KeyARN(ctx, key)
 	if err != nil {
 		return false, err
 	}
@@ -137,15 +184,14 @@ func parameterARN(t *input.Target) (string, bool) {
 	if !t.ARN.Known || strings.Contains(t.ARN.Value, input.Unknown) {
 		return "", false
 	}
-	arn := t.ARN.Value
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ssm" || !strings.HasPrefix(parts[5], "parameter/") {
+	a, err := ssmarn.Parse(t.ARN.Value)
+	if err != nil || !a.IsParameter() {
 		return "", false
 	}
-	if _, err := awsapi.ParameterName(arn); err != nil {
+	if _, err := a.ParameterName(); err != nil {
 		return "", false
 	}
-	return arn, true
+	return t.ARN.Value, true
 }
 
 // factLoc is where a finding about fact goes: where the input wrote it, else where the

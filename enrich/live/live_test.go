@@ -235,7 +235,7 @@ func TestLiveErrors(t *testing.T) {
 	w.fake.ResetCalls()
 	eu := awsfake.ParameterARN("aws", "eu-west-1", awsfake.DefaultAccount, "/app/eu")
 	err = stage.Enrich(context.Background(), manifest(t, eu))
-	if err == nil || err.Error() != eu+" (ssmpolicy.yaml:2): --live: the ARN is in region eu-west-1 but the AWS clients use us-east-1: pass --region eu-west-1 (one run per region)" {
+	if err == nil || err.Error() != eu+" (ssmpolicy.yaml:2): --live: the ARN is in region eu-west-1 but the AWS clients use us-east-1" {
 		t.Fatalf("error %v", err)
 	}
 	if n := w.fake.Count(awsfake.AnyOperation); n != 0 {
@@ -255,5 +255,53 @@ func TestLiveErrors(t *testing.T) {
 	err = l.Enrich(context.Background(), manifest(t, w.db.ARN, "keyId: alias/other"))
 	if err == nil || !strings.Contains(err.Error(), "--live lookup: describe key alias/other: InternalServerError") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestLiveRegions: over a profile's Regions, each target is looked up in the region its ARN
+// names, with no --region.
+func TestLiveRegions(t *testing.T) {
+	w := newWorld(t)
+	p, err := awsapi.LoadProfile(context.Background(), awsapi.Options{EndpointURL: w.fake.URL(), Timeout: 3 * time.Second, MaxAttempts: 2})
+	must(t, err)
+	eu, err := w.fake.At(awsfake.DefaultAccount, "eu-west-1").AddParameter(awsfake.Parameter{Name: "/app/eu", Tier: awsfake.TierAdvanced, Value: "v"})
+	must(t, err)
+	stage := live.New(p.Regions())
+	for _, arn := range []string{eu.ARN, w.web.ARN} {
+		target := manifest(t, arn, "tier: Standard")
+		must(t, stage.Enrich(context.Background(), target))
+		want := map[string]string{eu.ARN: "Advanced", w.web.ARN: "Standard"}[arn]
+		if target.Tier.Value != want {
+			t.Errorf("%s: tier %q, want AWS's %q", arn, target.Tier.Value, want)
+		}
+	}
+	regions := map[string]bool{}
+	for _, c := range w.fake.Calls() {
+		regions[c.Region] = true
+	}
+	if !regions["eu-west-1"] || !regions[awsfake.DefaultRegion] {
+		t.Fatalf("calls went to %v, want both regions", regions)
+	}
+}
+
+// TestLiveCredentialsOnce: when the credentials do not work, the first target says why and the
+// others refer to it, with no call of their own.
+func TestLiveCredentialsOnce(t *testing.T) {
+	w := newWorld(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	os.Unsetenv("AWS_ACCESS_KEY_ID")
+	c, err := awsapi.NewClients(context.Background(), awsapi.Options{Region: awsfake.DefaultRegion, EndpointURL: w.fake.URL(), MaxAttempts: 1})
+	must(t, err)
+	stage := live.New(c)
+	first := stage.Enrich(context.Background(), manifest(t, w.web.ARN))
+	second := stage.Enrich(context.Background(), manifest(t, w.db.ARN))
+	if first == nil || !strings.Contains(first.Error(), "no usable AWS credentials") {
+		t.Fatalf("first: %v", first)
+	}
+	if second == nil || !strings.HasSuffix(second.Error(), "--live lookup not made: the AWS credentials did not work (said once, above)") {
+		t.Fatalf("second: %v", second)
+	}
+	if n := w.fake.Count(awsfake.AnyOperation); n != 0 {
+		t.Fatalf("%d calls without credentials", n)
 	}
 }
