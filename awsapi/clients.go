@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ram"
@@ -76,6 +75,10 @@ type Options struct {
 	// profile's max_attempts, when set, take precedence over MaxAttempts.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// AdaptiveRetry uses the SDK's adaptive retry mode instead of the standard one: on top of
+	// the standard retries, a client-side rate limit that slows the client down as soon as
+	// the service throttles it (audit, which makes many calls in a row). See newRetryer.
+	AdaptiveRetry bool
 
 	// Trace, when set, receives one line per call and one per HTTP attempt (--debug): service,
 	// operation, status and duration, nothing of the request or response.
@@ -133,12 +136,7 @@ func LoadProfile(ctx context.Context, o Options) (*Profile, error) {
 	}
 	// The retryer is set after loading, not with config.WithRetryer: given a retryer, the
 	// loader skips AWS_MAX_ATTEMPTS and max_attempts, which the clients apply on top of it.
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) {
-			so.MaxAttempts = o.MaxAttempts
-			so.MaxBackoff = o.MaxBackoff
-		})
-	}
+	cfg.Retryer = func() aws.Retryer { return newRetryer(o) }
 	return &Profile{cfg: cfg, o: o, apiOpts: callMiddleware(o.Timeout, newTracer(o.Trace))}, nil
 }
 

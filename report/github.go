@@ -62,7 +62,11 @@ func (g GitHub) Publish(w io.Writer, rep *finding.Report) error {
 			props = append(props, property{"file", path})
 			props = append(props, lineProps(f)...)
 		}
-		props = append(props, property{"title", f.Rule})
+		title := f.Rule
+		if isResource(f.File) {
+			title += " " + f.File + f.Pointer // no file to attach it to: say where it is
+		}
+		props = append(props, property{"title", title})
 		writeCommand(bw, githubCommand(f.Level), props, f.Message)
 	}
 	if err := bw.Flush(); err != nil {

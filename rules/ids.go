@@ -11,9 +11,15 @@ const (
 	ContextMismatch    = "context-mismatch"
 	ResourceNotFound   = "resource-not-found"
 	SuppressionExpired = "suppression-expired"
+
+	// The rules audit reports about what it reads from AWS.
+	ShareNotPromoted = "share-not-promoted"
+	ShareOutsideRepo = "share-outside-repo"
+	ShareDrift       = "share-drift"
 )
 
 // EngineIDs lists the ids of the rules the engine reports itself, sorted.
 func EngineIDs() []string {
-	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema, SuppressionExpired}
+	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema,
+		ShareDrift, ShareNotPromoted, ShareOutsideRepo, SuppressionExpired}
 }
