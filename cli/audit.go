@@ -119,7 +119,10 @@ func (f *auditFlags) run(cmd *cobra.Command, env *Env) error {
 	return nil
 }
 
-var roleARNPattern = regexp.MustCompile(`^arn:[a-z0-9-]+:iam::(\{account\}|[0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
+var (
+	roleARNPattern     = regexp.MustCompile(`^arn:[a-z0-9-]+:iam::(\{account\}|[0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
+	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) // STS AssumeRole's RoleSessionName
+)
 
 func (f *auditFlags) validate() error {
 	switch {
@@ -133,6 +136,8 @@ func (f *auditFlags) validate() error {
 		return usageError("--accounts needs --role-arn: the role to assume in each account")
 	case f.roleARN == "":
 		return nil
+	case !sessionNamePattern.MatchString(f.sessionName):
+		return usageError("--session-name %q: want 2 to 64 of letters, digits and +=,.@_-", f.sessionName)
 	case !roleARNPattern.MatchString(f.roleARN):
 		return usageError("--role-arn %q: want arn:aws:iam::{account}:role/NAME (or a 12-digit account id in place of {account})", f.roleARN)
 	case strings.Contains(f.roleARN, "{account}") && f.accounts == "":
