@@ -3,6 +3,7 @@ package audit
 import (
 	"slices"
 	"strings"
+	"unique"
 
 	"github.com/ssmpolicy/ssmpolicy/apply"
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
@@ -83,9 +84,9 @@ func (s *scopeRun) newRow(r resource, policies []awsapi.Policy, shares []awsapi.
 	row := Row{Resource: r.arn, Kind: "opsitemgroup", Account: s.account, Region: s.clients.Region,
 		Policies: []PolicyRef{}, Accounts: []string{}, Principals: []string{}, Actions: []string{}, Shares: []ShareRef{}}
 	if r.param != nil {
-		row.Kind, row.Tier, row.Type = "parameter", r.param.Tier, r.param.Type
+		row.Kind, row.Tier, row.Type = "parameter", unique.Make(r.param.Tier).Value(), unique.Make(r.param.Type).Value()
 		if r.param.Type == "SecureString" {
-			row.KeyID = r.param.KeyID
+			row.KeyID = unique.Make(r.param.KeyID).Value()
 			if row.KeyID == "" {
 				row.KeyID = awsapi.DefaultSSMKey
 			}
@@ -106,7 +107,7 @@ func (s *scopeRun) newRow(r resource, policies []awsapi.Policy, shares []awsapi.
 		row.Principals = append(row.Principals, g.Principals...)
 		row.Actions = append(row.Actions, g.Actions...)
 	}
-	row.Principals, row.Actions = set(row.Principals), set(row.Actions)
+	row.Principals, row.Actions = intern(set(row.Principals)), intern(set(row.Actions))
 	for _, p := range row.Principals {
 		if acct := principalAccount(p); acct != "" {
 			row.Accounts = append(row.Accounts, acct)
@@ -114,6 +115,15 @@ func (s *scopeRun) newRow(r resource, policies []awsapi.Policy, shares []awsapi.
 	}
 	row.Accounts = set(row.Accounts)
 	return row
+}
+
+// intern replaces each string by its canonical copy: the accounts and actions of thousands of
+// rows are mostly the same few strings, and a row is what an audit keeps of each resource.
+func intern(s []string) []string {
+	for i, v := range s {
+		s[i] = unique.Make(v).Value()
+	}
+	return s
 }
 
 // principalAccount is the account a granted principal reaches: the id itself, the account

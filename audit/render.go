@@ -29,15 +29,87 @@ type Document struct {
 	Errors     []finding.Failure    `json:"errors,omitempty"`
 }
 
-// WriteJSON writes the result as one JSON document.
+// WriteJSON writes the result as one JSON document (the Document shape), streaming the
+// inventory and the findings one element at a time: encoded whole, the document of a large
+// account would need several times its size in memory on top of the rows themselves.
 func WriteJSON(w io.Writer, res *Result) error {
-	doc := Document{Version: JSONVersion, Time: res.Time.UTC().Format("2006-01-02T15:04:05Z"), Scopes: res.Scopes,
-		Inventory: res.Inventory, Findings: res.Report.Findings, Suppressed: res.Report.Suppressed,
-		Summary: res.Report.Summary, Errors: res.Report.Failures}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	j := &jsonWriter{w: bufio.NewWriter(w)}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	j.raw("{\n")
+	j.field("version", JSONVersion, false)
+	j.field("time", res.Time.UTC().Format("2006-01-02T15:04:05Z"), false)
+	j.field("scopes", res.Scopes, false)
+	list(j, "inventory", res.Inventory)
+	list(j, "findings", res.Report.Findings)
+	list(j, "suppressed", res.Report.Suppressed)
+	j.field("summary", res.Report.Summary, len(res.Report.Failures) == 0)
+	if len(res.Report.Failures) > 0 {
+		j.field("errors", res.Report.Failures, true)
+	}
+	j.raw("}\n")
+	if j.err != nil {
+		return j.err
+	}
+	return j.w.Flush()
+}
+
+// jsonWriter writes a JSON object field by field, indented as json.Encoder indents it.
+type jsonWriter struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func (j *jsonWriter) raw(s string) {
+	if j.err == nil {
+		_, j.err = j.w.WriteString(s)
+	}
+}
+
+// value writes v indented to sit at depth (1: a field of the document, 2: an element of one
+// of its lists).
+func (j *jsonWriter) value(v any, depth int) {
+	if j.err != nil {
+		return
+	}
+	j.buf.Reset()
+	j.enc.SetIndent(strings.Repeat("  ", depth), "  ")
+	if j.err = j.enc.Encode(v); j.err == nil {
+		_, j.err = j.w.Write(bytes.TrimRight(j.buf.Bytes(), "\n"))
+	}
+}
+
+func (j *jsonWriter) field(name string, v any, last bool) {
+	j.raw(fmt.Sprintf("  %q: ", name))
+	j.value(v, 1)
+	j.end(last)
+}
+
+func (j *jsonWriter) end(last bool) {
+	if last {
+		j.raw("\n")
+	} else {
+		j.raw(",\n")
+	}
+}
+
+// list writes a field holding a list (never null), one element at a time.
+func list[T any](j *jsonWriter, name string, items []T) {
+	if len(items) == 0 {
+		j.raw(fmt.Sprintf("  %q: [],\n", name))
+		return
+	}
+	j.raw(fmt.Sprintf("  %q: [", name))
+	for i, it := range items {
+		if i > 0 {
+			j.raw(",")
+		}
+		j.raw("\n    ")
+		j.value(it, 2)
+	}
+	j.raw("\n  ],\n")
 }
 
 // shareText is a share state as the text table shows it.

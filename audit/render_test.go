@@ -112,3 +112,29 @@ func TestWriteMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteJSONStreamsTheDocument: the streamed writer gives byte for byte what encoding the
+// whole Document would, with and without errors and empty lists.
+func TestWriteJSONStreamsTheDocument(t *testing.T) {
+	failing := sample()
+	failing.Report.Failures = []finding.Failure{{File: arnDB, Message: "denied <&>"}}
+	empty := sample()
+	empty.Inventory, empty.Report.Findings = []audit.Row{}, []finding.Finding{}
+	for name, res := range map[string]*audit.Result{"sample": sample(), "failing": failing, "empty": empty} {
+		var got, want bytes.Buffer
+		if err := audit.WriteJSON(&got, res); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		doc := audit.Document{Version: audit.JSONVersion, Time: "2026-03-01T09:30:00Z", Scopes: res.Scopes, Inventory: res.Inventory,
+			Findings: res.Report.Findings, Suppressed: res.Report.Suppressed, Summary: res.Report.Summary, Errors: res.Report.Failures}
+		if err := enc.Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: streamed\n%s\nwant\n%s", name, got.String(), want.String())
+		}
+	}
+}
