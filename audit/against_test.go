@@ -2,12 +2,15 @@ package audit_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssmpolicy/ssmpolicy/audit"
+	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
@@ -123,5 +126,35 @@ func TestLoadIndexFailures(t *testing.T) {
 	_, fails := audit.LoadIndex(reader, []string{filepath.Join(t.TempDir(), "missing")})
 	if len(fails) != 1 || !strings.Contains(fails[0].Message, "--against") {
 		t.Errorf("failures %v", fails)
+	}
+}
+
+// TestAuditConfigSuppression: a configuration ignore entry matches a deployed policy by its
+// resource ARN, wherever the configuration file is.
+func TestAuditConfigSuppression(t *testing.T) {
+	isolate(t)
+	f := awsfake.StartTest(t)
+	p, err := f.AddParameter(awsfake.Parameter{Name: "/legacy/token", Tier: awsfake.TierAdvanced})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.AddPolicy(p.ARN, policyFor(p.ARN, `"*"`)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), ".ssmpolicy.yaml")
+	if err := os.WriteFile(path, []byte("ignore:\n  - rule: principal-wildcard\n    files: [\"arn:aws:ssm:*:111122223333:parameter/legacy/**\"]\n    reason: legacy\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := audit.Run(context.Background(), []audit.Scope{scope(t, f, owner, "us-east-1")},
+		audit.Options{Engine: engine(t), Ignores: cfg.Suppressor(time.Now())})
+	if got := findingsOn(res.Report, p.ARN); slices.Contains(got, "principal-wildcard") {
+		t.Errorf("findings %v: the ignore entry did not apply", got)
+	}
+	if len(res.Report.Suppressed) != 1 || res.Report.Suppressed[0].Reason != "legacy" {
+		t.Errorf("suppressed %+v", res.Report.Suppressed)
 	}
 }
