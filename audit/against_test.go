@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ssmpolicy/ssmpolicy/audit"
-	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/awsfake"
+	"github.com/ssmpolicy/ssmpolicy/config"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/rules"
