@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -185,9 +186,9 @@ func (s *scopeRun) read(ctx context.Context, r resource) {
 // partition is the ARN partition of a region.
 func partition(region string) string {
 	switch {
-	case len(region) > 3 && region[:3] == "cn-":
+	case strings.HasPrefix(region, "cn-"):
 		return "aws-cn"
-	case len(region) > 7 && region[:7] == "us-gov-":
+	case strings.HasPrefix(region, "us-gov-"):
 		return "aws-us-gov"
 	}
 	return "aws"

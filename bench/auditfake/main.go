@@ -130,8 +130,8 @@ func check(args []string) error {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return fmt.Errorf("check: %s is not the audit JSON: %w", fs.Arg(0), err)
 	}
-	for _, e := range doc.Errors {
-		return fmt.Errorf("check: the audit reported an error: %s", e.Message)
+	if len(doc.Errors) > 0 {
+		return fmt.Errorf("check: the audit reported %d errors, the first: %s", len(doc.Errors), doc.Errors[0].Message)
 	}
 	for i, s := range doc.Scopes {
 		if !s.Complete {
