@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ram"
@@ -78,6 +77,10 @@ type Options struct {
 	// profile's max_attempts, when set, take precedence over MaxAttempts.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// AdaptiveRetry uses the SDK's adaptive retry mode instead of the standard one: on top of
+	// the standard retries, a client-side rate limit that slows the client down as soon as
+	// the service throttles it (audit, which makes many calls in a row). See newRetryer.
+	AdaptiveRetry bool
 
 	// Trace, when set, receives one line per call and one per HTTP attempt (--debug): service,
 	// operation, status and duration, nothing of the request or response.
@@ -136,12 +139,7 @@ func LoadProfile(ctx context.Context, o Options) (*Profile, error) {
 	}
 	// The retryer is set after loading, not with config.WithRetryer: given a retryer, the
 	// loader skips AWS_MAX_ATTEMPTS and max_attempts, which the clients apply on top of it.
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) {
-			so.MaxAttempts = o.MaxAttempts
-			so.MaxBackoff = o.MaxBackoff
-		})
-	}
+	cfg.Retryer = func() aws.Retryer { return newRetryer(o) }
 	sec := &secrets{}
 	if cfg.Credentials != nil {
 		// Remember what the clients sign with, to scrub it from error text (see Scrub).

@@ -143,7 +143,7 @@ Terraform plans, and reports each finding at its line and column.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newCheck(env), newApply(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
+	root.AddCommand(newCheck(env), newApply(env), newAudit(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
 	return root
 }
 

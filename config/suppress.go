@@ -97,7 +97,12 @@ func anyMatch(globs []*glob.Pattern, p string) bool {
 }
 
 // relPath makes a finding's file relative to the configuration's directory, with slashes.
+// A finding of a policy read from AWS (audit) is named by its resource ARN, which is matched
+// as it is, wherever the configuration lives.
 func relPath(file, dir string) string {
+	if strings.HasPrefix(file, "arn:") {
+		return file
+	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return filepath.ToSlash(file)

@@ -18,10 +18,13 @@ const (
 	Manifest
 	CloudFormation
 	Terraform
+	// Deployed is a policy read from AWS rather than from a file (audit; see NewDeployed).
+	// Detect never returns it.
+	Deployed
 )
 
 func (k Kind) String() string {
-	return [...]string{"none", "policy", "manifest", "cloudformation", "terraform"}[k]
+	return [...]string{"none", "policy", "manifest", "cloudformation", "terraform", "deployed"}[k]
 }
 
 // Detect tells the format of a parsed document.

@@ -86,7 +86,11 @@ func (s *githubStream) Finding(f finding.Finding) error {
 		props = append(props, property{"file", path})
 		props = append(props, lineProps(f)...)
 	}
-	props = append(props, property{"title", f.Rule})
+	title := f.Rule
+	if isResource(f.File) {
+		title += " " + f.File + f.Pointer // no file to attach it to: say where it is
+	}
+	props = append(props, property{"title", title})
 	writeCommand(s.w, githubCommand(f.Level), props, annotationText(f))
 	s.summaryDo(func(st Stream) error { return st.Finding(f) })
 	return nil

@@ -18,7 +18,7 @@ type place struct {
 }
 
 func locate(workDir, file string) place {
-	if file == "" || file == finding.StdinName {
+	if file == "" || file == finding.StdinName || isResource(file) {
 		return place{}
 	}
 	abs := file

@@ -205,10 +205,13 @@ func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 }
 
 // artifact locates file: relative to %SRCROOT% when it is under the working directory, an
-// absolute file:// URI otherwise, and no URI at all for standard input.
+// absolute file:// URI otherwise, the ARN itself for a policy read from AWS, and no URI at all
+// for standard input.
 func (s SARIF) artifact(file string) *sarif.ArtifactLocation {
 	p := locate(s.WorkDir, file)
 	switch {
+	case isResource(file):
+		return sarif.NewSimpleArtifactLocation(file)
 	case p.rel != "":
 		return sarif.NewSimpleArtifactLocation(escapePath(p.rel)).WithUriBaseId(srcRoot)
 	case p.abs != "":

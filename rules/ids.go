@@ -11,11 +11,17 @@ const (
 	ContextMismatch    = "context-mismatch"
 	ResourceNotFound   = "resource-not-found"
 	SuppressionExpired = "suppression-expired"
+
+	// The rules audit reports about what it reads from AWS.
+	ShareNotPromoted = "share-not-promoted"
+	ShareOutsideRepo = "share-outside-repo"
+	ShareDrift       = "share-drift"
 )
 
 // EngineIDs lists the ids of the rules the engine reports itself, sorted.
 func EngineIDs() []string {
-	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema, SuppressionExpired}
+	return []string{ContextMismatch, ContextMissing, DuplicateKey, InvalidJSON, ResourceNotFound, Schema,
+		ShareDrift, ShareNotPromoted, ShareOutsideRepo, SuppressionExpired}
 }
 
 // The ids of Rego rules that the input readers report too, for what only reading shows: a
