@@ -43,10 +43,14 @@ func (t Text) Publish(w io.Writer, rep *finding.Report) error {
 		fmt.Fprintf(bw, "%s %s\n", t.paint(levelColor[finding.Error]+bold, "error:"), fl.Error())
 	}
 	for _, f := range rep.Findings {
+		msg := f.Message
+		if f.Context != "" {
+			msg += t.paint(dim, " (context: "+f.Context+")")
+		}
 		fmt.Fprintf(bw, "%s %s %s %s\n",
 			t.paint(bold, fmt.Sprintf("%s:%d:%d:", f.File, f.Start.Line, f.Start.Column)),
 			t.paint(levelColor[f.Level], f.Level.String()),
-			t.paint(bold, f.Rule+":"), f.Message)
+			t.paint(bold, f.Rule+":"), msg)
 		if f.Line != "" {
 			t.source(bw, f)
 		}
@@ -105,6 +109,23 @@ func (t Text) summary(rep *finding.Report) string {
 	}
 	if n := len(rep.Failures); n > 0 {
 		out += fmt.Sprintf("; %d %s", n, plural(n, "error", "errors"))
+	}
+	return out + configSummary(rep)
+}
+
+// configSummary names the configuration files the run used, and counts the rules they
+// turned off: a configuration that silences rules must not do so unseen.
+func configSummary(rep *finding.Report) string {
+	if len(rep.Config) == 0 {
+		return ""
+	}
+	files := make([]string, len(rep.Config))
+	for i, c := range rep.Config {
+		files[i] = c.File
+	}
+	out := "; config " + strings.Join(files, ", ")
+	if n := rep.Summary.Disabled; n > 0 {
+		out += fmt.Sprintf(" (%d %s off)", n, plural(n, "rule", "rules"))
 	}
 	return out
 }
