@@ -1,6 +1,7 @@
 package linter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,6 +101,7 @@ func (s *searcher) index(ctx context.Context, root string) *projectIndex {
 // node_modules, what is not a regular file) and the directories that are projects of their
 // own, and indexes every manifest target that names a policy file.
 func (s *searcher) build(ctx context.Context, root string, ix *projectIndex) {
+	head := make([]byte, searchHead) // one buffer for the quick test of every candidate
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return filepath.SkipAll
@@ -118,7 +120,7 @@ func (s *searcher) build(ctx context.Context, root string, ix *projectIndex) {
 			return nil
 		}
 		ix.stats.Candidates++
-		src, ok := readCandidate(p)
+		src, ok := readCandidate(p, head)
 		if !ok {
 			return nil
 		}
@@ -153,27 +155,27 @@ func (s *searcher) addManifest(ix *projectIndex, name string, src []byte) {
 	}
 }
 
-// readCandidate reads a candidate file when its first bytes pass the quick text test.
-func readCandidate(p string) ([]byte, bool) {
+// readCandidate reads a candidate file when its first bytes, read into buf, pass the quick
+// text test. What it returns is the file's own copy.
+func readCandidate(p string, buf []byte) ([]byte, bool) {
 	f, err := safefile.Open(p)
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close()
-	head := make([]byte, searchHead)
-	n, err := io.ReadFull(f, head)
-	head = head[:n]
-	if !manifestStart.Match(head) {
+	n, err := io.ReadFull(f, buf)
+	head := buf[:n]
+	if !bytes.Contains(head, []byte("resources")) || !manifestStart.Match(head) {
 		return nil, false
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return head, true // the whole file
+		return bytes.Clone(head), true // the whole file
 	}
 	rest, err := safefile.ReadAll(f, MaxFileSize-int64(n))
 	if err != nil {
 		return nil, false
 	}
-	return append(head, rest...), true
+	return append(bytes.Clone(head), rest...), true
 }
 
 // canon is the path a policy file is known by in the index: absolute, its directory's
