@@ -274,3 +274,30 @@ func TestNamedPipes(t *testing.T) {
 		t.Fatalf("configuration: %s", r)
 	}
 }
+
+// TestCheckHelpSaysItWalksDot: with no path, check walks the working directory, and its help
+// says so.
+func TestCheckHelpSaysItWalksDot(t *testing.T) {
+	r := runCLI(t, t.TempDir(), "", 10*time.Second, "check", "--help")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "With no PATH it\nwalks the working directory (.)") ||
+		!strings.Contains(r.stdout, "--stdin-filename") || !strings.Contains(r.stdout, "--no-project") {
+		t.Fatalf("check --help:\n%s", r)
+	}
+}
+
+// TestApplyManifestOnStdin: apply - reads a manifest from standard input like the file: its
+// policy file is read and sent (it used to be refused as unreadable).
+func TestApplyManifestOnStdin(t *testing.T) {
+	w := newWorld(t)
+	w.write("policies/api.json", sharePolicy(w.api.ARN))
+	m := fmt.Sprintf("resources:\n  - arn: %s\n    parameter: {tier: Advanced, type: String}\n    policy: policies/api.json\n", w.api.ARN)
+	r := w.runWith(runOpts{stdin: m}, "apply", "--yes", "-")
+	if r.code != ExitOK || len(w.fake.Policies(w.api.ARN)) != 1 || !strings.Contains(r.stdout, "created    "+w.api.ARN) {
+		t.Fatalf("apply -:\n%s", r)
+	}
+	// Relative to --stdin-filename's directory, the same manifest names another file.
+	r = w.runWith(runOpts{stdin: m}, "apply", "--yes", "--stdin-filename", "infra/manifest.yaml", "-")
+	if r.code != ExitError || !strings.Contains(r.stdout, "infra/manifest.yaml:4:13: read policy infra/policies/api.json: no such file or directory") {
+		t.Fatalf("apply --stdin-filename:\n%s", r)
+	}
+}
