@@ -223,17 +223,16 @@ project (--no-project turns this off).`,
 		Example: `  ssmpolicy check examples/
   ssmpolicy check --resource-arn arn:aws:ssm:us-east-1:111122223333:parameter/app/db --tier Advanced policy.json
   cat policy.json | ssmpolicy check -o json -`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.build(cmd, env)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := f.build(cmd, env) // its paths are the arguments, or "."
 			if err != nil {
 				return f.failEarly(env, err)
 			}
-			args = s.paths
 			stages, err := live.checkStages(cmd, env)
 			if err != nil {
 				return err
 			}
-			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Enrich: stages})
+			rep := s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages})
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
