@@ -79,7 +79,7 @@ type and KMS key AWS reports. It only reads: no call it makes changes anything.`
 }
 
 func (f *auditFlags) run(cmd *cobra.Command, env *Env) error {
-	s, err := f.check.build(cmd, env)
+	s, err := f.check.buildFor(cmd, env, nil)
 	if err == nil {
 		err = f.validate()
 	}
@@ -90,7 +90,11 @@ func (f *auditFlags) run(cmd *cobra.Command, env *Env) error {
 	if err != nil {
 		return f.check.failEarly(env, err)
 	}
-	opts := audit.Options{Engine: s.engine, Ignores: s.ignores, Concurrency: f.concurrency, Parallel: f.parallel, Now: env.Now}
+	def, err := s.projects.defaultProject() // read by buildFor already
+	if err != nil {
+		return f.check.failEarly(env, err)
+	}
+	opts := audit.Options{Engine: def.Profile.Engine, Ignores: def.Profile.Ignores, Concurrency: f.concurrency, Parallel: f.parallel, Now: env.Now}
 	var againstFailures []finding.Failure
 	if len(f.against) > 0 {
 		opts.Against, againstFailures = audit.LoadIndex(s.reader, f.against)

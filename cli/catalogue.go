@@ -42,7 +42,7 @@ func (c *catalogueFlags) load(env *Env) (*rules.Set, *config.Config, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := loadRules(cfg, c.dirs)
+	set, err := loadRules(env, cfg, c.dirs)
 	return set, cfg, err
 }
 
@@ -122,7 +122,7 @@ to the configuration's custom_rules and the --rules directories.`,
 			if err != nil {
 				return err
 			}
-			dirs := append(append([]string{}, cfg.CustomRules...), cf.dirs...)
+			dirs := uniqueDirs(append(append([]string{}, cfg.CustomRules...), cf.dirs...))
 			if len(dirs) == 0 {
 				return usageError("test: no custom rule directory: name one, or set custom_rules in the configuration")
 			}

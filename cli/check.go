@@ -21,16 +21,18 @@ import (
 
 // checkFlags are the flags check and apply share.
 type checkFlags struct {
-	output   string
-	config   string
-	failOn   string
-	ruleDirs []string
-	disable  []string
-	enable   []string
-	noColor  bool
-	workers  int
-	timeout  time.Duration
-	ctx      input.Context
+	output        string
+	config        string
+	failOn        string
+	ruleDirs      []string
+	disable       []string
+	enable        []string
+	noColor       bool
+	workers       int
+	timeout       time.Duration
+	ctx           input.Context
+	stdinFilename string
+	noProject     bool
 	// promote, set by apply, says from the configuration whether the run promotes RAM shares,
 	// which the rules see as input.options.promote.
 	promote func(*config.Config) bool
@@ -38,7 +40,7 @@ type checkFlags struct {
 
 func (f *checkFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	fs.StringVar(&f.config, "config", "", "configuration file (default: .ssmpolicy.yaml in the working directory or a parent)")
+	fs.StringVar(&f.config, "config", "", "configuration file for every file (default: each file's project's .ssmpolicy.yaml, the nearest above it up to the repository root)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above this level: error, security-warning, warning, suggestion (default security-warning)")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of extra Rego rules (repeatable)")
 	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule off (repeatable)")
@@ -50,6 +52,8 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
 	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
 	fs.StringVar(&f.ctx.KeyID, "key-id", "", "KMS key of a SecureString parameter: key id, key ARN, alias name or alias ARN")
+	fs.StringVar(&f.stdinFilename, "stdin-filename", "", "the file standard input (-) stands for: findings, the configuration, a manifest's relative paths and the context search use it")
+	fs.BoolVar(&f.noProject, "no-project", false, "check a policy file on its own even when a manifest of its project names it (no context search)")
 }
 
 func (f *checkFlags) validate() error {
@@ -70,50 +74,39 @@ func (f *checkFlags) validate() error {
 	return nil
 }
 
-// setup is everything a check needs, built from the flags over the configuration.
+// setup is everything a check needs, built from the flags over the configurations.
 type setup struct {
+	flags    *checkFlags
 	set      *rules.Set
-	engine   *linter.Engine
 	reader   *input.Reader
-	failOn   finding.Level
 	reporter report.Reporter
-	config   *config.Config
+	projects *projects
+	// failOn is the one threshold of apply: --fail-on, else the strictest fail_on of the
+	// configurations of the run. check judges each finding by its own project's.
+	failOn finding.Level
+	// paths and exp are the paths the run was given and what they expand to: the projects
+	// of those files are read before the run, so that a bad configuration stops it at once.
+	paths []string
+	exp   *linter.Expansion
 	// progress shows a progress line on standard error while a long run goes on.
 	progress bool
-	// ignores are the configuration's ignore entries as of today.
-	ignores *config.Suppressor
 }
 
-// loadConfig finds and reads the configuration: --config, else .ssmpolicy.yaml in the working
-// directory or a parent, else none.
+// loadConfig finds and reads the configuration of the working directory's project: --config,
+// else the nearest .ssmpolicy.yaml above it up to the repository root, else none.
 func loadConfig(env *Env, path string) (*config.Config, error) {
 	if path == "" {
 		path = config.Find(env.Dir)
-		if path == "" {
-			return &config.Config{}, nil
-		}
-		if rel, err := filepath.Rel(env.Dir, path); err == nil && !strings.HasPrefix(rel, "..") {
-			path = rel
-		}
 	}
-	c, err := config.Load(path)
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("invalid configuration:\n%w", err)}
-	}
-	return c, nil
+	return readConfig(env, path)
 }
 
-// loadRules reads the built-in rules and the custom ones the configuration and --rules name,
-// then checks the rule ids the configuration uses.
-func loadRules(cfg *config.Config, dirs []string) (*rules.Set, error) {
-	set, err := rules.Builtin()
+// loadRules reads the built-in rules and the custom ones the configuration and --rules name
+// (each directory once), then checks the rule ids the configuration uses.
+func loadRules(env *Env, cfg *config.Config, dirs []string) (*rules.Set, error) {
+	set, err := ruleSet(customDirs(cfg, dirs, func(w string) { warn(env, w) }))
 	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("load built-in rules: %w", err)}
-	}
-	for _, dir := range append(append([]string{}, cfg.CustomRules...), dirs...) {
-		if err := set.AddDir(dir); err != nil {
-			return nil, &exitError{code: ExitError, err: fmt.Errorf("load custom rules:\n%w", err)}
-		}
+		return nil, err
 	}
 	known := func(id string) bool { _, ok := set.Get(id); return ok }
 	if err := cfg.CheckRules(known, set.IDs()); err != nil {
@@ -122,19 +115,14 @@ func loadRules(cfg *config.Config, dirs []string) (*rules.Set, error) {
 	return set, nil
 }
 
-func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
-	if err := f.validate(); err != nil {
-		return nil, err
-	}
-	cfg, err := loadConfig(env, f.config)
-	if err != nil {
-		return nil, err
-	}
-	set, err := loadRules(cfg, f.ruleDirs)
-	if err != nil {
-		return nil, err
-	}
-	// Levels: the rules' defaults, then the configuration, then --disable and --enable.
+// warn writes a warning on standard error.
+func warn(env *Env, msg string) {
+	fmt.Fprintf(env.Stderr, "ssmpolicy: warning: %s\n", msg)
+}
+
+// levels are the rule levels of a configuration: the rules' defaults, then the
+// configuration, then --disable and --enable.
+func (f *checkFlags) levels(cfg *config.Config, set *rules.Set) (map[string]finding.Level, error) {
 	levels := map[string]finding.Level{}
 	for id, l := range cfg.Levels {
 		levels[id] = l
@@ -156,42 +144,76 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 			levels[id] = r.Level
 		}
 	}
-	engine, err := linter.New(cmd.Context(), set, linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: f.timeout,
-		Promote: f.promote != nil && f.promote(cfg)})
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}
+	return levels, nil
+}
+
+// build reads the configurations of the files the command names (its arguments, "." when
+// there are none) and prepares everything the check needs.
+func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
+	paths := cmd.Flags().Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
 	}
-	reader, err := input.NewReader(f.ctx)
+	return f.buildFor(cmd, env, paths)
+}
+
+// buildFor is build for the given paths; with none (audit, which reads no files) only the
+// working directory's project is read.
+func (f *checkFlags) buildFor(cmd *cobra.Command, env *Env, paths []string) (*setup, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	pr := newProjects(cmd.Context(), env, f, func(w string) { warn(env, w) })
+	def, err := pr.defaultProject()
 	if err != nil {
+		return nil, err
+	}
+	s := &setup{flags: f, projects: pr, paths: paths, progress: f.output == "text" && env.stderrIsTerminal()}
+	s.exp = linter.Expand(s.paths)
+	for _, file := range s.exp.Files {
+		if _, err := pr.resolve(file); err != nil {
+			return nil, err
+		}
+	}
+	if s.exp.Stdin {
+		if _, err := pr.resolve("-"); err != nil {
+			return nil, err
+		}
+	}
+	s.set = pr.of[def.Profile].set
+	if s.reader, err = input.NewReader(f.ctx); err != nil {
 		return nil, &exitError{code: ExitError, err: err}
 	}
-	failOn := finding.SecurityWarning
-	if cfg.FailOn != 0 {
-		failOn = cfg.FailOn
-	}
-	if f.failOn != "" {
-		failOn, _ = finding.ParseLevel(f.failOn, false)
-	}
+	s.failOn = pr.strictest()
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Width: env.width(), Rules: set, Version: Version, WorkDir: env.Dir,
+	s.reporter, err = report.New(f.output, report.Options{Color: color, Width: env.width(), Rules: s.set, Version: Version, WorkDir: env.Dir,
 		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
-		ignores: cfg.Suppressor(env.Now()), progress: f.output == "text" && env.stderrIsTerminal()}, nil
+	return s, nil
 }
 
 // run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
 	opts := more
-	opts.Paths, opts.Stdin, opts.Reader, opts.Workers, opts.Ignores = paths, env.Stdin, s.reader, workers, s.ignores
+	opts.Paths, opts.Stdin, opts.Reader, opts.Workers = paths, env.Stdin, s.reader, workers
+	if slices.Equal(paths, s.paths) {
+		opts.Expanded = s.exp
+	}
+	opts.Project = s.projects.resolve
+	opts.Search = !s.flags.noProject
+	if s.flags.stdinFilename != "" {
+		opts.StdinName = filepath.Clean(s.flags.stdinFilename)
+	}
+	opts.Warn = func(w string) { warn(env, w) }
 	if s.progress {
 		p := startProgress(env.Stderr)
 		defer p.stop()
 		opts.Progress = p.counts
 	}
-	return s.engine.Run(cmd.Context(), opts)
+	def, _ := s.projects.defaultProject() // read by build already
+	return def.Profile.Engine.Run(cmd.Context(), opts)
 }
 
 func unknownRule(set *rules.Set, id string) string {
@@ -207,22 +229,27 @@ func newCheck(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check [flags] [PATH ...]",
 		Short: "Check policies, manifests, templates and plans (PATH: a file, a directory, or - for stdin)",
+		Long: `check reads each PATH — a file, a directory (walked for *.json, *.yaml, *.yml and *.template),
+or - for standard input — and reports every finding at its line and column. With no PATH it
+walks the working directory (.).
+
+Each file is checked with the configuration of its project: the nearest .ssmpolicy.yaml above
+it, up to the repository root (--config gives every file one configuration). A policy file
+checked without the manifest that names it is checked with that manifest's facts, found in its
+project (--no-project turns this off).`,
 		Example: `  ssmpolicy check examples/
   ssmpolicy check --resource-arn arn:aws:ssm:us-east-1:111122223333:parameter/app/db --tier Advanced policy.json
   cat policy.json | ssmpolicy check -o json -`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.build(cmd, env)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := f.build(cmd, env) // its paths are the arguments, or "."
 			if err != nil {
 				return f.failEarly(env, err)
-			}
-			if len(args) == 0 {
-				args = []string{"."}
 			}
 			stages, err := live.checkStages(cmd, env)
 			if err != nil {
 				return err
 			}
-			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Enrich: stages})
+			rep := s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages})
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
@@ -232,7 +259,7 @@ func newCheck(env *Env) *cobra.Command {
 			switch {
 			case len(rep.Failures) > 0:
 				return &exitError{code: ExitError}
-			case rep.Fails(s.failOn):
+			case s.projects.fails(rep):
 				return &exitError{code: ExitFindings}
 			}
 			return nil

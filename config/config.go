@@ -6,7 +6,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,11 +13,13 @@ import (
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 	"github.com/ssmpolicy/ssmpolicy/schema"
 	"github.com/ssmpolicy/ssmpolicy/suggest"
 )
 
-// FileName is the configuration file looked for in the working directory and its parents.
+// FileName is the configuration file, looked for in the directory of each checked file and its
+// parents up to the repository root.
 const FileName = ".ssmpolicy.yaml"
 
 // Config is a parsed configuration. The zero value is "no configuration": every default.
@@ -80,25 +81,16 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
 }
 
-// Find looks for FileName in dir and its parents; "" when there is none.
+// Find returns the configuration of the project dir is in (see Locate); "" when there is none.
 func Find(dir string) string {
-	for {
-		p := filepath.Join(dir, FileName)
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	p, _ := Locate(dir)
+	return p.File
 }
 
 // Load reads and validates the configuration at path. Rule ids are checked later, by
 // CheckRules, once the custom rules the configuration names are loaded.
 func Load(path string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := safefile.Read(path, safefile.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}

@@ -79,6 +79,9 @@ type Finding struct {
 	// Note says where a fact the finding rests on came from when that is not the place the
 	// finding points at: "tier from --tier", "tier from --live". Empty otherwise.
 	Note string `json:"note,omitempty"`
+	// Context is the manifest entry that gave a policy file its facts when the file was
+	// checked without that manifest ("infra/manifest.yaml:4:5"); "" otherwise.
+	Context string `json:"context,omitempty"`
 
 	// Sid is the Sid of the statement the finding is in, for suppressions scoped to a Sid.
 	Sid string `json:"-"`
@@ -98,12 +101,13 @@ type Suppressed struct {
 	Pointer string      `json:"pointer"`
 	Reason  string      `json:"reason"`
 	By      string      `json:"by"`
+	Context string      `json:"context,omitempty"`
 }
 
 // Suppress records f as silenced by `by` (a file and line) for `reason`.
 func (f Finding) Suppress(reason, by string) Suppressed {
 	return Suppressed{Rule: f.Rule, Level: f.Level, Message: f.Message, File: f.File, Start: f.Start,
-		End: f.End, Pointer: f.Pointer, Reason: reason, By: by}
+		End: f.End, Pointer: f.Pointer, Reason: reason, By: by, Context: f.Context}
 }
 
 // StdinName is the file name findings carry for a document read from standard input. It
@@ -128,13 +132,15 @@ func (f Failure) Error() string {
 	return f.Message
 }
 
-// Summary counts what a run saw.
+// Summary counts what a run saw. Disabled counts the rules that the configuration files
+// turned off (`rules: {id: ignore}`).
 type Summary struct {
 	Files           int `json:"files"`
 	Skipped         int `json:"skipped"`
 	Targets         int `json:"targets"`
 	Findings        int `json:"findings"`
 	Suppressed      int `json:"suppressed"`
+	Disabled        int `json:"disabled"`
 	Error           int `json:"error"`
 	SecurityWarning int `json:"security-warning"`
 	Warning         int `json:"warning"`
@@ -156,13 +162,21 @@ func (s Summary) Count(l Level) int {
 	return 0
 }
 
-// Report is the outcome of one run, as every output format renders it.
+// Report is the outcome of one run, as every output format renders it. Config lists the
+// configuration files the run used, in the order of their names.
 type Report struct {
 	Version    int          `json:"version"`
+	Config     []ConfigUsed `json:"config"`
 	Findings   []Finding    `json:"findings"`
 	Suppressed []Suppressed `json:"suppressed"`
 	Summary    Summary      `json:"summary"`
 	Failures   []Failure    `json:"errors,omitempty"`
+}
+
+// ConfigUsed is a configuration file a run used, and the rules it turned off.
+type ConfigUsed struct {
+	File     string   `json:"file"`
+	Disabled []string `json:"disabled"`
 }
 
 // Compare is the order findings are written in, so that output is stable run to run: by
@@ -211,6 +225,9 @@ func (r *Report) Summarize() {
 	}
 	if r.Suppressed == nil {
 		r.Suppressed = []Suppressed{}
+	}
+	if r.Config == nil {
+		r.Config = []ConfigUsed{}
 	}
 	s := &r.Summary
 	s.Findings, s.Suppressed = len(r.Findings), len(r.Suppressed)

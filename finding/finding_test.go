@@ -67,7 +67,7 @@ func TestFinish(t *testing.T) {
 	empty := &Report{}
 	empty.Finish()
 	b, _ := json.Marshal(empty)
-	if string(b) != `{"version":1,"findings":[],"suppressed":[],"summary":{"files":0,"skipped":0,"targets":0,"findings":0,"suppressed":0,"error":0,"security-warning":0,"warning":0,"suggestion":0}}` {
+	if string(b) != `{"version":1,"config":[],"findings":[],"suppressed":[],"summary":{"files":0,"skipped":0,"targets":0,"findings":0,"suppressed":0,"disabled":0,"error":0,"security-warning":0,"warning":0,"suggestion":0}}` {
 		t.Errorf("empty report JSON = %s", b)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -78,17 +79,44 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare rules: %w", err)
 	}
-	cfgObj := ast.NewObject()
-	if cfg.AccountsAllowed != nil {
-		terms := make([]*ast.Term, len(cfg.AccountsAllowed))
-		for i, a := range cfg.AccountsAllowed {
+	e.config = configValue(cfg.AccountsAllowed)
+	e.options = optionsValue(cfg.Promote)
+	return e, nil
+}
+
+// WithConfig returns an engine that runs the same compiled rules with other levels and facts
+// (another project's configuration), without compiling the rules again.
+func (e *Engine) WithConfig(cfg Config) (*Engine, error) {
+	c := *e
+	c.timeout = cfg.Timeout
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	var err error
+	if c.levels, err = pipeline.NewLevels(e.set, cfg.Levels); err != nil {
+		return nil, err
+	}
+	c.config = configValue(cfg.AccountsAllowed)
+	c.options = optionsValue(cfg.Promote)
+	return &c, nil
+}
+
+// optionsValue is input.options of the rules: how the run uses its findings.
+func optionsValue(promote bool) ast.Value {
+	return ast.NewObject(ast.Item(ast.StringTerm("promote"), ast.BooleanTerm(promote)))
+}
+
+// configValue is input.config of the rules: the configuration's allow-list, when it sets one.
+func configValue(accountsAllowed []string) ast.Value {
+	obj := ast.NewObject()
+	if accountsAllowed != nil {
+		terms := make([]*ast.Term, len(accountsAllowed))
+		for i, a := range accountsAllowed {
 			terms[i] = ast.StringTerm(a)
 		}
-		cfgObj.Insert(ast.StringTerm("accounts_allowed"), ast.ArrayTerm(terms...))
+		obj.Insert(ast.StringTerm("accounts_allowed"), ast.ArrayTerm(terms...))
 	}
-	e.config = cfgObj
-	e.options = ast.NewObject(ast.Item(ast.StringTerm("promote"), ast.BooleanTerm(cfg.Promote)))
-	return e, nil
+	return obj
 }
 
 // Rules returns the catalogue the engine runs.
@@ -233,11 +261,32 @@ func (*Engine) add(out []finding.Finding, t *input.Target, rule, msg string, loc
 		f.File = loc.File.Name
 		f.Start, f.End = loc.File.Pos(loc.Span.Start), loc.File.Pos(loc.Span.End)
 		f.Source = finding.ExcerptOf(loc.File, f.Start, f.End)
+		if rule == rules.InvalidJSON {
+			// The file is not what it should be (a secret, a binary): show only the start of
+			// the excerpt, never all of it.
+			if short := shortPrefix(f.Source.Text, maxInvalidExcerpt); short != f.Source.Text || f.Source.Tail != "" {
+				f.Source.Text, f.Source.Tail, f.Source.More = short, "", true
+			}
+		}
 	}
 	if loc.File == t.PolicyFile && t.Policy != nil {
 		f.Sid = sidAt(t.Policy, loc.Path)
 	}
 	return append(out, f)
+}
+
+// maxInvalidExcerpt is how many bytes of a line that does not parse a finding shows.
+const maxInvalidExcerpt = 80
+
+// shortPrefix cuts s to at most n bytes, at a character boundary.
+func shortPrefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // unknownAt reports whether the element at path holds a part known only at deploy time.

@@ -2,71 +2,96 @@ package linter
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
-// expand turns the paths into the files to read, in a stable order, and reads standard input
-// when "-" is among them.
-func expand(opts RunOptions, fail func(finding.Failure)) ([]string, []byte) {
-	var files []string
-	var stdin []byte
+// MaxFileSize bounds every input read, from a file or from standard input; anything larger
+// is not a policy, manifest, template or plan, and is an error rather than a truncation.
+const MaxFileSize = safefile.Limit
+
+// Expansion is what the paths of a run name: the files to read, in a stable order, whether
+// standard input is among them, and the directories walked.
+type Expansion struct {
+	Files []string
+	Stdin bool
+	// Dirs are the directories named, as named; DirFiles[i] the files found under Dirs[i].
+	Dirs     []string
+	DirFiles [][]string
+	// Failures are the paths that could not be expanded: missing, unreadable, or not a
+	// regular file (a named pipe is refused at once rather than waited on).
+	Failures []finding.Failure
+}
+
+// Expand turns paths into the files to read: files as named, directories walked for
+// *.json, *.yaml, *.yml and *.template (not .git, vendor or node_modules, and only regular
+// files: no named pipes, devices or symbolic links), "-" for standard input.
+func Expand(paths []string) *Expansion {
+	x := &Expansion{}
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
 			seen[p] = true
-			files = append(files, p)
+			x.Files = append(x.Files, p)
 		}
 	}
-	for _, p := range opts.Paths {
+	for _, p := range paths {
 		if p == "-" {
-			if stdin != nil || opts.Stdin == nil {
-				continue
-			}
-			b, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxFileSize+1))
-			if err != nil {
-				fail(finding.Failure{File: finding.StdinName, Message: err.Error()})
-				continue
-			}
-			stdin = b
+			x.Stdin = true
 			continue
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			fail(finding.Failure{File: p, Message: cleanErr(err).Error()})
+			x.Failures = append(x.Failures, finding.Failure{File: p, Message: cleanErr(err).Error()})
 			continue
 		}
 		if !info.IsDir() {
+			if err := safefile.Regular(info); err != nil {
+				x.Failures = append(x.Failures, finding.Failure{File: p, Message: err.Error()})
+				continue
+			}
 			add(filepath.Clean(p))
 			continue
 		}
+		x.Dirs = append(x.Dirs, p)
+		var under []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				fail(finding.Failure{File: path, Message: cleanErr(err).Error()})
+				x.Failures = append(x.Failures, finding.Failure{File: path, Message: cleanErr(err).Error()})
 				return nil
 			}
 			if d.IsDir() {
-				switch d.Name() {
-				case ".git", "vendor", "node_modules":
+				if skippedDir(d.Name()) {
 					return filepath.SkipDir
 				}
 				return nil
 			}
 			if d.Type().IsRegular() && walkedExt(path) {
 				add(path)
+				under = append(under, path)
 			}
 			return nil
 		})
+		x.DirFiles = append(x.DirFiles, under)
 		if err != nil {
-			fail(finding.Failure{File: p, Message: err.Error()})
+			x.Failures = append(x.Failures, finding.Failure{File: p, Message: err.Error()})
 		}
 	}
-	return files, stdin
+	return x
+}
+
+// skippedDir names the directories no walk enters.
+func skippedDir(name string) bool {
+	switch name {
+	case ".git", "vendor", "node_modules":
+		return true
+	}
+	return false
 }
 
 func walkedExt(p string) bool {
@@ -77,20 +102,9 @@ func walkedExt(p string) bool {
 	return false
 }
 
+// readFile reads an input file: a regular file only, at most MaxFileSize.
 func readFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not a policy, manifest or template", MaxFileSize>>20)
-	}
-	return b, nil
+	return safefile.Read(p, MaxFileSize)
 }
 
 // cleanErr drops the path an *fs.PathError repeats, since failures name the file already.
@@ -106,4 +120,12 @@ func absPath(p string) string {
 		return a
 	}
 	return p
+}
+
+// noInputWarning is the warning for a named directory under which nothing was an input.
+func noInputWarning(dir string) string {
+	if !strings.HasSuffix(dir, string(filepath.Separator)) && !strings.HasSuffix(dir, "/") {
+		dir += "/"
+	}
+	return fmt.Sprintf("no policy, manifest, template or plan under %s", dir)
 }

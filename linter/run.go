@@ -1,9 +1,7 @@
 package linter
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -14,18 +12,22 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
-	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/pipeline"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
-
-// MaxFileSize bounds the files read; anything larger is not a policy, manifest or template.
-const MaxFileSize = 32 << 20
 
 // RunOptions says what to check and how.
 type RunOptions struct {
 	// Paths are files, directories (walked) and "-" for standard input.
 	Paths []string
-	Stdin io.Reader
+	// Expanded is Paths already expanded (Expand); nil expands them here.
+	Expanded *Expansion
+	Stdin    io.Reader
+	// StdinName is the file standard input stands for (--stdin-filename): findings, the
+	// project and the context search use it, and a manifest's relative paths are relative
+	// to its directory. "" is finding.StdinName, whose paths are relative to the working
+	// directory.
+	StdinName string
 	// Reader reads the input files (it carries the context flags for raw policies).
 	Reader *input.Reader
 	// Workers is how many targets are checked at once; 0 means one per CPU.
@@ -33,10 +35,22 @@ type RunOptions struct {
 	// Enrich are the stages run, in order, on each target whose policy could be read, before
 	// its checks (the --live lookup); an error is a failure of the run for that target.
 	Enrich []enrich.Stage
-	// Ignores are the configuration's ignore entries; nil when there is no configuration.
+	// Project gives the project of a file: its root and its configuration. Nil checks every
+	// file with this engine and Ignores, with no project root.
+	Project func(path string) (*Project, error)
+	// Ignores are the configuration's ignore entries when Project is nil; nil when there is
+	// no configuration.
 	Ignores *config.Suppressor
+	// Search turns the context search on: a policy file that no manifest of the run names is
+	// checked as the target of each manifest of its project naming it. It is off when a
+	// context flag (Reader.Context) says what the policy is for.
+	Search bool
+	// Warn receives what the run has to say that is not a finding: a named directory with
+	// nothing to check.
+	Warn func(string)
 	// Visit is called for every target with the findings kept after suppression (apply
-	// decides from them what to send). It may be called concurrently.
+	// decides from them what to send). It may be called concurrently, never after Run
+	// returned.
 	Visit func(t *input.Target, kept []finding.Finding)
 	// Progress, when set, counts the files, targets and findings as the run goes.
 	Progress *Progress
@@ -44,260 +58,251 @@ type RunOptions struct {
 
 // job is one unit of work for a worker: a file to read, or a target a manifest declared.
 type job struct {
-	path   string // display path of a file to read
+	path   string // display path of a file to read, or of the manifest declaring target
 	src    []byte // content already read (standard input)
 	target *input.Target
 }
 
 // Run checks everything opts names and returns the report. It never stops at the first bad
-// file: what it cannot read is a failure in the report, and the rest is still checked.
+// file: what it cannot read is a failure in the report, and the rest is still checked. When
+// ctx ends (Ctrl-C, SIGTERM) it returns at once, whatever read, parse or evaluation is under
+// way, with what was checked so far and a failure that says the run stopped.
 func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
-	rep := &finding.Report{}
-	var mu sync.Mutex
-	fail := func(f finding.Failure) {
-		mu.Lock()
-		rep.Failures = append(rep.Failures, f)
-		mu.Unlock()
+	r := e.newRun(ctx, opts)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.checkAll()
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
 	}
-	out := &collector{rep: rep, mu: &mu, pipe: pipeline.Standard(e.levels, opts.Ignores), visit: opts.Visit, progress: opts.Progress}
-	files, stdin := expand(opts, fail)
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	return r.finish()
+}
+
+// runState is the state of one Run. Everything the workers report goes through its methods, which
+// drop it once the run has returned.
+type runState struct {
+	ctx       context.Context
+	opts      RunOptions
+	exp       *Expansion
+	def       *Project
+	stdinName string
+	search    *searcher
+	workers   int
+
+	mu     sync.Mutex
+	closed bool
+	rep    *finding.Report
+	pipes  map[*Profile]*pipeline.Pipeline
+	inputs map[string]bool // absolute paths of the files that held something to check
+}
+
+func (e *Engine) newRun(ctx context.Context, opts RunOptions) *runState {
+	r := &runState{ctx: ctx, opts: opts, exp: opts.Expanded, stdinName: opts.StdinName, workers: opts.Workers,
+		def:   &Project{Profile: &Profile{Engine: e, Ignores: opts.Ignores}},
+		rep:   &finding.Report{},
+		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: map[string]bool{}}
+	if r.exp == nil {
+		r.exp = Expand(opts.Paths)
+	}
+	if r.stdinName == "" {
+		r.stdinName = finding.StdinName
+	}
+	if r.workers <= 0 {
+		r.workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Search && opts.Project != nil && opts.Reader.Context == (input.Context{}) {
+		r.search = newSearcher(opts.Reader)
+	}
+	return r
+}
+
+func (r *runState) project(path string) (*Project, error) {
+	if r.opts.Project == nil {
+		return r.def, nil
+	}
+	return r.opts.Project(path)
+}
+
+func (r *runState) fail(f finding.Failure) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		r.rep.Failures = append(r.rep.Failures, f)
+	}
+}
+
+// count adds to the summary's counts of files, targets and skipped files.
+func (r *runState) count(files, targets, skipped int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		r.rep.Summary.Files += files
+		r.rep.Summary.Targets += targets
+		r.rep.Summary.Skipped += skipped
+	}
+	r.opts.Progress.add(files, 0, 0)
+}
+
+// input records that the file at path held something to check.
+func (r *runState) input(path string) {
+	r.mu.Lock()
+	r.inputs[absPath(path)] = true
+	r.mu.Unlock()
+}
+
+func (r *runState) pipe(p *Profile) *pipeline.Pipeline {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pp := r.pipes[p]
+	if pp == nil {
+		pp = pipeline.Standard(p.Engine.levels, p.Ignores)
+		r.pipes[p] = pp
+	}
+	return pp
+}
+
+// add passes the findings of target t (nil for a file's problems outside any target) through
+// the per-target stages of its project's pipeline, shows apply what is kept, and adds them
+// to the report.
+func (r *runState) add(p *Profile, t *input.Target, found []finding.Finding) {
+	b := &pipeline.Batch{Target: t, Findings: found}
+	r.pipe(p).ProcessTarget(b)
+	if t != nil {
+		r.opts.Progress.add(0, 1, len(b.Findings))
+	} else {
+		r.opts.Progress.add(0, 0, len(b.Findings))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return // the run was stopped and has returned: nothing more is reported or sent
+	}
+	if t != nil && r.opts.Visit != nil {
+		r.opts.Visit(t, b.Findings)
+	}
+	r.rep.Findings = append(r.rep.Findings, b.Findings...)
+	r.rep.Suppressed = append(r.rep.Suppressed, b.Suppressed...)
+}
+
+// finish closes the run and completes its report: the per-run stages of each configuration's
+// pipeline, the configurations used, and a failure when the run was stopped.
+func (r *runState) finish() *finding.Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	rep := r.rep
+	stopped := r.ctx.Err() != nil
+	if stopped {
+		rep.Failures = append(rep.Failures, finding.Failure{Message: "stopped: " + context.Cause(r.ctx).Error()})
+	}
+	profiles := make([]*Profile, 0, len(r.pipes))
+	for p := range r.pipes {
+		profiles = append(profiles, p)
+	}
+	slices.SortFunc(profiles, func(a, b *Profile) int { return strings.Compare(a.Config, b.Config) })
+	off := map[string]bool{}
+	for _, p := range profiles {
+		r.pipes[p].Finish(rep)
+		if p.Config != "" {
+			rep.Config = append(rep.Config, finding.ConfigUsed{File: p.Config, Disabled: append([]string{}, p.Disabled...)})
+			for _, id := range p.Disabled {
+				off[id] = true
+			}
+		}
+	}
+	rep.Summarize()
+	rep.Summary.Disabled = len(off)
+	if !stopped && r.opts.Warn != nil {
+		for i, dir := range r.exp.Dirs {
+			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs[absPath(f)] }) {
+				r.opts.Warn(noInputWarning(dir))
+			}
+		}
+	}
+	return rep
+}
+
+// checkAll checks every file and target of the run.
+func (r *runState) checkAll() {
+	for _, f := range r.exp.Failures {
+		r.fail(f)
+	}
+	var stdin []byte
+	if r.exp.Stdin && r.opts.Stdin != nil {
+		b, err := safefile.ReadAll(r.opts.Stdin, MaxFileSize)
+		if err != nil {
+			r.fail(finding.Failure{File: r.stdinName, Message: "standard input: " + err.Error()})
+		} else {
+			stdin = b
+		}
 	}
 
 	// Manifests first: the policy files they name are checked with their context, and not a
 	// second time on their own when a directory walk also finds them.
-	manifests, refs := e.readManifests(ctx, opts, files, workers, fail)
-	mu.Lock()
-	rep.Summary.Files += len(manifests)
-	mu.Unlock()
-	opts.Progress.add(len(manifests), 0, 0)
+	manifests, refs := r.readManifests(stdin)
+	r.count(len(manifests), 0, 0)
 
-	jobs := make(chan job, workers*4)
-	go func() {
-		defer close(jobs)
-		send := func(j job) bool {
-			select {
-			case jobs <- j:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		if stdin != nil && !send(job{path: finding.StdinName, src: stdin}) {
-			return
-		}
-		for _, m := range sortedManifests(manifests) {
-			// Targets are read again here and go straight to the workers, one at a time, so
-			// that memory does not grow with the number of policies a manifest names.
-			_, err := opts.Reader.StreamManifest(m.file, func(t *input.Target) bool { return send(job{target: t}) })
-			if err != nil {
-				fail(finding.Failure{File: m.path, Message: err.Error()})
-			}
-			if ctx.Err() != nil {
-				return
-			}
-		}
-		for _, p := range files {
-			if _, isManifest := manifests[p]; isManifest || refs[absPath(p)] {
-				continue
-			}
-			if !send(job{path: p}) {
-				return
-			}
-		}
-	}()
+	jobs := make(chan job, r.workers*4)
+	go r.produce(jobs, manifests, refs, stdin)
 
 	// Problems a manifest has outside its targets.
 	for _, m := range sortedManifests(manifests) {
-		e.fileProblems(ctx, m.res.Problems, out)
+		if p, err := r.project(m.path); err == nil {
+			r.fileProblems(p, m.problems)
+		}
 	}
 
 	var wg sync.WaitGroup
-	for range workers {
+	for range r.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				e.work(ctx, j, opts, out, fail)
+				r.work(j)
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		fail(finding.Failure{Message: "stopped: " + err.Error()})
-	}
-	out.pipe.Finish(rep)
-	return rep
 }
 
-// manifest is what the first pass keeps of a manifest: the file, and the problems it has
-// outside its targets. Its targets are read again when they are checked.
-type manifest struct {
-	path string
-	file *jsonpos.File
-	res  input.Result
-}
-
-func sortedManifests(m map[string]*manifest) []*manifest {
-	out := make([]*manifest, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
+// produce sends the jobs: standard input, the targets of each manifest, then the files that
+// are neither manifests nor named by one.
+func (r *runState) produce(jobs chan<- job, manifests map[string]*manifest, refs map[string]bool, stdin []byte) {
+	defer close(jobs)
+	send := func(j job) bool {
+		select {
+		case jobs <- j:
+			return true
+		case <-r.ctx.Done():
+			return false
+		}
 	}
-	slices.SortFunc(out, func(a, b *manifest) int { return strings.Compare(a.path, b.path) })
-	return out
-}
-
-// readManifests finds the manifests among files, and the policy files they name. Only files
-// that mention "resources" are parsed here; the rest are read again, once, by the workers.
-func (e *Engine) readManifests(ctx context.Context, opts RunOptions, files []string, workers int, fail func(finding.Failure)) (map[string]*manifest, map[string]bool) {
-	var mu sync.Mutex
-	found := map[string]*manifest{}
-	refs := map[string]bool{}
-	paths := make(chan string)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range paths {
-				src, err := readFile(p)
-				if err != nil || !bytes.Contains(src, []byte("resources")) {
-					continue // the worker reports read errors when it reads the file again
-				}
-				f := jsonpos.NewFile(p, src)
-				res, err := opts.Reader.StreamManifest(f, func(*input.Target) bool { return true })
-				if err != nil {
-					fail(finding.Failure{File: p, Message: err.Error()})
-					continue
-				}
-				if res.Kind != input.Manifest {
-					continue
-				}
-				mu.Lock()
-				found[p] = &manifest{path: p, file: f, res: res}
-				for _, r := range res.Refs {
-					refs[absPath(r)] = true
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, p := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		paths <- p
-	}
-	close(paths)
-	wg.Wait()
-	return found, refs
-}
-
-func (e *Engine) work(ctx context.Context, j job, opts RunOptions, out *collector, fail func(finding.Failure)) {
-	rep, mu := out.rep, out.mu
-	var targets []*input.Target
-	files := 0
-	if j.target != nil {
-		t := j.target
-		if t.PolicyRef != "" {
-			err := input.LoadPolicy(t, readFile)
-			if err != nil {
-				loc := t.PolicyRefLoc
-				pos := loc.File.Pos(loc.Span.Start)
-				fail(finding.Failure{File: loc.File.Name, Start: &pos, Message: fmt.Sprintf("read policy %s: %v", t.PolicyRef, cleanErr(err))})
-				return
-			}
-			files = 1
-		}
-		targets = []*input.Target{t}
-	} else {
-		src := j.src
-		if src == nil {
-			var err error
-			if src, err = readFile(j.path); err != nil {
-				fail(finding.Failure{File: j.path, Message: cleanErr(err).Error()})
-				return
-			}
-		}
-		files = 1
-		res, err := opts.Reader.Read(jsonpos.NewFile(j.path, src))
-		if err != nil {
-			fail(finding.Failure{File: j.path, Message: err.Error()})
-			return
-		}
-		if res.Skipped {
-			mu.Lock()
-			rep.Summary.Files++
-			rep.Summary.Skipped++
-			mu.Unlock()
-			opts.Progress.add(1, 0, 0)
-			return
-		}
-		targets = res.Targets
-		e.fileProblems(ctx, res.Problems, out)
-	}
-	mu.Lock()
-	rep.Summary.Files += files
-	rep.Summary.Targets += len(targets)
-	mu.Unlock()
-	opts.Progress.add(files, 0, 0)
-	for _, t := range targets {
-		if t.Policy != nil {
-			if err := enrich.Run(ctx, opts.Enrich, t); err != nil {
-				fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
-				continue
-			}
-		}
-		found, err := e.Check(ctx, t)
-		if err != nil {
-			fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
-		}
-		out.add(t, found)
-		opts.Progress.add(0, 1, 0)
-	}
-}
-
-// fileProblems reports the problems a file has outside any target (a manifest's own schema
-// violations and repeated keys): they carry no policy, so Check only places them, and the
-// pipeline gives them their levels and applies the configuration's suppressions.
-func (e *Engine) fileProblems(ctx context.Context, problems []input.Problem, out *collector) {
-	if len(problems) == 0 {
+	if _, isManifest := manifests[r.stdinName]; stdin != nil && !isManifest && !send(job{path: r.stdinName, src: stdin}) {
 		return
 	}
-	found, _ := e.Check(ctx, &input.Target{Problems: problems})
-	out.add(nil, found)
-}
-
-func fileName(l input.Location) string {
-	if l.File == nil {
-		return ""
+	for _, m := range sortedManifests(manifests) {
+		// Targets are read again here and go straight to the workers, one at a time, so
+		// that memory does not grow with the number of policies a manifest names.
+		_, err := r.opts.Reader.StreamManifest(m.file, func(t *input.Target) bool {
+			attachEntryProblems(t, m.entries)
+			return send(job{path: m.path, target: t})
+		})
+		if err != nil {
+			r.fail(finding.Failure{File: m.path, Message: err.Error()})
+		}
+		if r.ctx.Err() != nil {
+			return
+		}
 	}
-	return l.File.Name
-}
-
-// collector takes the findings the workers make through the per-target stages of the
-// findings pipeline into the report.
-type collector struct {
-	rep      *finding.Report
-	mu       *sync.Mutex
-	pipe     *pipeline.Pipeline
-	visit    func(t *input.Target, kept []finding.Finding)
-	progress *Progress
-}
-
-// add passes the findings of target t (nil for a file's problems outside any target) through
-// the pipeline, shows apply what is kept, and adds them to the report.
-func (c *collector) add(t *input.Target, found []finding.Finding) {
-	b := &pipeline.Batch{Target: t, Findings: found}
-	c.pipe.ProcessTarget(b)
-	if t != nil && c.visit != nil {
-		c.visit(t, b.Findings)
+	for _, p := range r.exp.Files {
+		if _, isManifest := manifests[p]; isManifest || refs[absPath(p)] {
+			continue
+		}
+		if !send(job{path: p}) {
+			return
+		}
 	}
-	c.progress.add(0, 0, len(b.Findings))
-	c.mu.Lock()
-	c.rep.Findings = append(c.rep.Findings, b.Findings...)
-	c.rep.Suppressed = append(c.rep.Suppressed, b.Suppressed...)
-	c.mu.Unlock()
 }

@@ -45,7 +45,8 @@ func planFinding() finding.Finding {
 // fixtureReport has a finding at every level, one spanning several lines, one in a file
 // outside the working directory and one read from standard input; multi-byte characters
 // in paths, lines and messages; a message with %, a line break, : and ,; a finding whose
-// rule the catalogue lacks; and a suppressed finding.
+// rule the catalogue lacks; a suppressed finding; a finding checked in a manifest's context;
+// and a configuration that turns two rules off.
 func fixtureReport() *finding.Report {
 	uber := "policies/über.json"
 	rep := &finding.Report{
@@ -60,7 +61,7 @@ func fixtureReport() *finding.Report {
 				Rule: "principal-wildcard", Level: finding.SecurityWarning, File: uber,
 				Message: "grants 100% of AWS accounts: anyone, anywhere,\nnot one account",
 				Start:   pos(6, 20, 101), End: pos(8, 8, 140), Pointer: "/Statement/0/Principal", Resource: arnDB,
-				Docs: docs + "principal-wildcard/README.md", Source: src(`      "Principal": {`),
+				Docs: docs + "principal-wildcard/README.md", Source: src(`      "Principal": {`), Context: "manifest.yaml:2:5",
 			},
 			{
 				Rule: "sid-format", Level: finding.Warning, File: uber,
@@ -109,7 +110,8 @@ func fixtureReport() *finding.Report {
 				Reason: "OpsCenter admin roles", By: ".ssmpolicy.yaml:12",
 			},
 		},
-		Summary: finding.Summary{Files: 3, Skipped: 1, Targets: 4},
+		Summary: finding.Summary{Files: 3, Skipped: 1, Targets: 4, Disabled: 2},
+		Config:  []finding.ConfigUsed{{File: ".ssmpolicy.yaml", Disabled: []string{"not-action", "sid-duplicate"}}},
 	}
 	rep.Finish()
 	return rep

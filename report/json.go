@@ -10,7 +10,7 @@ import (
 )
 
 // JSON writes the report as one JSON object, the shape scripts rely on (finding.Report):
-// version, findings, suppressed, summary and, when there are any, errors.
+// version, config, findings, suppressed, summary and, when there are any, errors.
 type JSON struct{}
 
 // Publish implements Reporter.
@@ -33,6 +33,14 @@ type jsonStream struct {
 func (s *jsonStream) Begin(meta Meta) error {
 	s.w.WriteString("{\n  \"version\": ")
 	if err := s.value("", meta.Version); err != nil {
+		return err
+	}
+	config := meta.Config
+	if config == nil {
+		config = []finding.ConfigUsed{}
+	}
+	s.w.WriteString(",\n  \"config\": ")
+	if err := s.value("  ", config); err != nil {
 		return err
 	}
 	s.w.WriteString(",\n  \"findings\": [")

@@ -39,12 +39,15 @@ type Stream interface {
 type Meta struct {
 	// Version is the version of the report's JSON shape.
 	Version int
+	// Config lists the configuration files the run uses and the rules they turn off: all of
+	// them are read before the first file is checked.
+	Config []finding.ConfigUsed
 }
 
 // publish writes rep through s: the findings and suppressed findings merged in file and
 // position order, as a run streams them.
 func publish(s Stream, rep *finding.Report) error {
-	if err := s.Begin(Meta{Version: rep.Version}); err != nil {
+	if err := s.Begin(Meta{Version: rep.Version, Config: rep.Config}); err != nil {
 		return err
 	}
 	fs, ss := rep.Findings, rep.Suppressed

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,10 @@ type sarifStream struct {
 	rep *finding.Report
 }
 
-func (st *sarifStream) Begin(meta Meta) error { st.rep.Version = meta.Version; return nil }
+func (st *sarifStream) Begin(meta Meta) error {
+	st.rep.Version, st.rep.Config = meta.Version, meta.Config
+	return nil
+}
 
 func (st *sarifStream) Finding(f finding.Finding) error {
 	st.rep.Findings = append(st.rep.Findings, f)
@@ -189,6 +193,7 @@ func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
+	s.configuration(inv, rep, ruleIndex)
 	run.AddInvocations(inv)
 
 	// Our own encoder rather than the library's writers: they escape <, > and & in every
@@ -202,6 +207,30 @@ func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 	}
 	_, err = w.Write(jsonEscapeRest(buf.Bytes()))
 	return err
+}
+
+// configuration says in the invocation which configuration files the run used (property
+// "config") and which rules they turned off (ruleConfigurationOverrides, enabled false).
+func (s SARIF) configuration(inv *sarif.Invocation, rep *finding.Report, ruleIndex func(string) int) {
+	files := make([]string, 0, len(rep.Config))
+	off := map[string]bool{}
+	for _, c := range rep.Config {
+		files = append(files, c.File)
+		for _, id := range c.Disabled {
+			off[id] = true
+		}
+	}
+	inv.Properties = sarif.Properties{"config": files}
+	ids := make([]string, 0, len(off))
+	for id := range off {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		ref := sarif.NewReportingDescriptorReference().WithId(id).WithIndex(ruleIndex(id))
+		inv.RuleConfigurationOverrides = append(inv.RuleConfigurationOverrides,
+			sarif.NewConfigurationOverride().WithDescriptor(ref).WithConfiguration(sarif.NewReportingConfiguration().WithEnabled(false)))
+	}
 }
 
 // artifact locates file: relative to %SRCROOT% when it is under the working directory, an

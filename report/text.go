@@ -48,11 +48,15 @@ func (t Text) Publish(w io.Writer, rep *finding.Report) error { return publish(t
 func (t Text) Stream(w io.Writer) Stream { return &textStream{t: t, w: bufio.NewWriter(w)} }
 
 type textStream struct {
-	t Text
-	w *bufio.Writer
+	t      Text
+	w      *bufio.Writer
+	config []finding.ConfigUsed
 }
 
-func (s *textStream) Begin(Meta) error                    { return nil }
+func (s *textStream) Begin(m Meta) error {
+	s.config = m.Config
+	return nil
+}
 func (s *textStream) Suppressed(finding.Suppressed) error { return nil }
 
 func (s *textStream) Finding(f finding.Finding) error {
@@ -73,7 +77,11 @@ func (s *textStream) Finding(f finding.Finding) error {
 		fmt.Fprintf(s.w, " %s %s %s%s\n", pad, t.paint(dim, "|"), strings.Repeat(" ", src.pad),
 			t.paint(levelColor[f.Level], strings.Repeat("^", src.marks)))
 	}
-	for _, l := range [][2]string{{"note", f.Note}, {"help", f.Help}, {"see", f.Docs}} {
+	context := ""
+	if f.Context != "" {
+		context = "facts from " + f.Context
+	}
+	for _, l := range [][2]string{{"note", context}, {"note", f.Note}, {"help", f.Help}, {"see", f.Docs}} {
 		if l[1] != "" {
 			fmt.Fprintf(s.w, " %s %s %s\n", pad, t.paint(bold+cyan, "= "+l[0]+":"), plain(l[1]))
 		}
@@ -82,7 +90,7 @@ func (s *textStream) Finding(f finding.Finding) error {
 }
 
 func (s *textStream) End(sum finding.Summary, failures []finding.Failure) error {
-	fmt.Fprintln(s.w, summaryLine(sum, failures))
+	fmt.Fprintln(s.w, summaryLine(sum, failures)+configSummary(s.config, sum.Disabled))
 	return s.w.Flush()
 }
 
@@ -149,4 +157,21 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// configSummary names the configuration files the run used, and counts the rules they
+// turned off: a configuration that silences rules must not do so unseen.
+func configSummary(config []finding.ConfigUsed, disabled int) string {
+	if len(config) == 0 {
+		return ""
+	}
+	files := make([]string, len(config))
+	for i, c := range config {
+		files[i] = plain(c.File)
+	}
+	out := "; config " + strings.Join(files, ", ")
+	if disabled > 0 {
+		out += fmt.Sprintf(" (%d %s off)", disabled, plural(disabled, "rule", "rules"))
+	}
+	return out
 }

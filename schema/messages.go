@@ -23,12 +23,35 @@ func (s *Schema) name(path []any) string {
 			if i > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(v)
+			b.WriteString(short(v))
 		case int:
 			fmt.Fprintf(&b, "[%d]", v)
 		}
 	}
 	return b.String()
+}
+
+// maxQuoted is how many characters of a value or key a message quotes. A value that is not
+// what the grammar expects may be anything (a token pasted in the wrong place, a file that is
+// not a policy), and findings become public annotations: only its start is shown.
+const maxQuoted = 40
+
+// short is s, or its first maxQuoted characters and how long it is.
+func short(s string) string {
+	r := []rune(s)
+	if len(r) <= maxQuoted {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d characters)", string(r[:maxQuoted]), len(r))
+}
+
+// quote is s quoted, or its first maxQuoted characters quoted and how long it is.
+func quote(s string) string {
+	r := []rune(s)
+	if len(r) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%q… (%d characters)", string(r[:maxQuoted]), len(r))
 }
 
 func describe(n *jsonpos.Node) string {
@@ -40,9 +63,9 @@ func describe(n *jsonpos.Node) string {
 		if n.Text == "" {
 			return "an empty string"
 		}
-		return fmt.Sprintf("the string %q", n.Text)
+		return "the string " + quote(n.Text)
 	case jsonpos.Number:
-		return "the number " + n.Text
+		return "the number " + short(n.Text)
 	case jsonpos.Bool:
 		return "a boolean"
 	case jsonpos.Null:
@@ -135,11 +158,11 @@ func (s *Schema) translate(root *jsonpos.Node, path jsonpos.Path, e gojsonschema
 		return Violation{Path: path, Message: s.missing(path, prop)}
 	case "additional_property_not_allowed":
 		where := s.context(path)
-		msg := fmt.Sprintf("unknown element %q in %s", prop, s.name(path))
+		msg := fmt.Sprintf("unknown element %s in %s", quote(prop), s.name(path))
 		if where != "" {
-			msg = fmt.Sprintf("unknown element %q in a %s", prop, where)
+			msg = fmt.Sprintf("unknown element %s in a %s", quote(prop), where)
 			if where == "policy" || where == "manifest" || where == "config" {
-				msg = fmt.Sprintf("unknown element %q at the top of the %s", prop, where)
+				msg = fmt.Sprintf("unknown element %s at the top of the %s", quote(prop), where)
 			}
 		}
 		if sug := suggest.Closest(prop, elementNames[where]); sug != "" && sug != prop {
@@ -286,7 +309,7 @@ func (s *Schema) principalObject(path jsonpos.Path, n *jsonpos.Node) Violation {
 				return Violation{Path: p, Message: fmt.Sprintf("%s must be a string or a non-empty list of strings, not %s%s", s.name(p), describe(m.Value), quoteHint(firstNumber(m.Value), gojsonschema.ErrorDetails{"expected": "string"}))}
 			}
 		default:
-			msg := fmt.Sprintf("unknown element %q in a principal", m.Key)
+			msg := fmt.Sprintf("unknown element %s in a principal", quote(m.Key))
 			if sug := suggest.Closest(m.Key, elementNames["principal"]); sug != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", sug)
 			} else {

@@ -5,6 +5,7 @@ package schema
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -49,9 +50,49 @@ func Load(name string) (*Schema, error) {
 // Raw returns the text of an embedded schema, for users who want it in their editor.
 func Raw(name string) ([]byte, error) { return files.ReadFile(name + ".schema.json") }
 
+// validatable is root as plain Go values for the validator, with every number float64 cannot
+// hold (1 followed by 400 zeros) replaced by the largest one of its sign: the validator's
+// enum check decodes numbers as float64 and crashes on those. Messages describe the node, so
+// they still quote what was written.
+func validatable(root *jsonpos.Node) any {
+	v := root.Value()
+	jsonpos.Walk(root, func(path []any, n *jsonpos.Node) {
+		if n.Kind != jsonpos.Number {
+			return
+		}
+		if _, err := strconv.ParseFloat(n.Text, 64); err == nil {
+			return
+		}
+		clamped := json.Number("1e308")
+		if strings.HasPrefix(n.Text, "-") {
+			clamped = "-1e308"
+		}
+		v = replaceAt(v, path, clamped)
+	})
+	return v
+}
+
+// replaceAt sets the value at path in v (made of Value's maps and slices) and returns v.
+func replaceAt(v any, path []any, x any) any {
+	if len(path) == 0 {
+		return x
+	}
+	switch c := v.(type) {
+	case map[string]any:
+		if k, ok := path[0].(string); ok {
+			c[k] = replaceAt(c[k], path[1:], x)
+		}
+	case []any:
+		if i, ok := path[0].(int); ok && i < len(c) {
+			c[i] = replaceAt(c[i], path[1:], x)
+		}
+	}
+	return v
+}
+
 // Validate checks root and returns its violations in document order.
 func (s *Schema) Validate(root *jsonpos.Node) []Violation {
-	res, err := s.s.Validate(gojsonschema.NewRawLoader(root.Value()))
+	res, err := s.s.Validate(gojsonschema.NewRawLoader(validatable(root)))
 	if err != nil {
 		return []Violation{{Message: "cannot validate: " + err.Error()}}
 	}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the pre-commit hook: pre-commit builds ssmpolicy from this checkout with
 # its golang language and runs it in a scratch repository, on a good policy (must pass) and a
-# bad one (must fail and name the rule).
+# bad one (must fail and name the rule); then on what is staged, as a commit runs it: a policy
+# staged without the manifest that names it must fail with the finding only that manifest's
+# facts make (resource-mismatch), and an unrelated staged file must pass.
 #
 # Needs git, go and pre-commit (Debian: apt-get install pre-commit); it installs nothing.
 # try-repo builds the checkout's HEAD plus its uncommitted changes to tracked files; pass
@@ -58,4 +60,51 @@ grep -q 'ssmpolicy.*Failed' "$tmp/bad.log" || { cat "$tmp/bad.log"; fail "no 'Fa
 grep -q 'bad.json:7:[0-9]*: security-warning principal-wildcard' "$tmp/bad.log" ||
   { cat "$tmp/bad.log"; fail "the output does not name principal-wildcard at bad.json:7"; }
 
-echo "2 passed, 0 failed"
+# A commit that stages only a policy file: the hook is given that file alone, and finds the
+# manifest that names it in the repository.
+mkdir -p infra/policies
+cat >infra/manifest.yaml <<'YAML'
+resources:
+  - arn: arn:aws:ssm:us-east-1:111122223333:parameter/app/db
+    parameter: {tier: Advanced, type: String}
+    policy: policies/db.json
+YAML
+policy() {
+  cat <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Sid": "PartnerReads", "Effect": "Allow", "Principal": {"AWS": "444455556666"},
+    "Action": ["ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameters"],
+    "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/$1"
+  }]
+}
+JSON
+}
+policy app/db >infra/policies/db.json
+git add -A
+git commit -qm "policies" --no-verify
+
+echo "==> a commit staging only the policy, which names another parameter (must fail with resource-mismatch)"
+policy app/other >infra/policies/db.json
+git add infra/policies/db.json
+# No --files and no --all-files: the hook runs on what is staged, as on a commit.
+if pre-commit try-repo "$repo" ssmpolicy "${ref_args[@]}" >"$tmp/staged.log" 2>&1; then
+  cat "$tmp/staged.log"
+  fail "the hook passed a policy whose manifest names another parameter"
+fi
+grep -q 'ssmpolicy.*Failed' "$tmp/staged.log" || { cat "$tmp/staged.log"; fail "no 'Failed' line for the staged policy"; }
+grep -q 'infra/policies/db.json:6:[0-9]*: error resource-mismatch: .*(context: infra/manifest.yaml:2:5)' "$tmp/staged.log" ||
+  { cat "$tmp/staged.log"; fail "the output does not name resource-mismatch in the manifest's context"; }
+git checkout -q HEAD -- infra/policies/db.json
+
+echo "==> a commit staging only an unrelated file (must pass)"
+echo '{"name": "tool", "version": "1.0.0"}' >package.json
+git add package.json
+if ! pre-commit try-repo "$repo" ssmpolicy "${ref_args[@]}" >"$tmp/unrelated.log" 2>&1; then
+  cat "$tmp/unrelated.log"
+  fail "the hook failed on an unrelated file"
+fi
+grep -q 'ssmpolicy.*Passed' "$tmp/unrelated.log" || { cat "$tmp/unrelated.log"; fail "no 'Passed' line for the unrelated file"; }
+
+echo "4 passed, 0 failed"
