@@ -11,7 +11,8 @@ import (
 // with its path. Rules would otherwise build them in Rego on every evaluation, which is a third
 // of the work on a typical policy; here they take microseconds.
 //
-// rules/lib defines each of them in Rego too, used when input.derived is absent (the Rego tests
+// rules/lib defines each of them in Rego too (statements.list, actions.values, resources.values,
+// principals._list), used when input.derived is absent (the Rego tests
 // run that way), and TestDerivedMatchesRego checks that both give the same lists.
 func derived(policy ast.Value) ast.Value {
 	out := ast.NewObject()
@@ -57,7 +58,7 @@ func derived(policy ast.Value) ast.Value {
 			}
 		}
 	}
-	// Without a statement object or list, lib.statements is undefined while the lists built
+	// Without a statement object or list, statements.list is undefined while the lists built
 	// from it are empty, as their Rego comprehensions are.
 	if stmts != nil {
 		out.Insert(ast.StringTerm("statements"), ast.ArrayTerm(stmtTerms...))
@@ -73,7 +74,7 @@ type stmt struct {
 	value ast.Object
 }
 
-// statements mirrors lib.statements: the object statements of a list (possibly none), or the
+// statements mirrors statements.list: the object statements of a list (possibly none), or the
 // one statement object; nil when Statement is neither.
 func statements(policy ast.Object) []stmt {
 	t := policy.Get(ast.StringTerm("Statement"))
@@ -104,7 +105,7 @@ func extend(path []*ast.Term, steps ...*ast.Term) []*ast.Term {
 	return append(append(make([]*ast.Term, 0, len(path)+len(steps)), path...), steps...)
 }
 
-// values mirrors lib.values: the strings of an element written as a string or a list.
+// values mirrors statements.values: the strings of an element written as a string or a list.
 func values(x *ast.Term, path []*ast.Term) []pathValue {
 	switch v := x.Value.(type) {
 	case ast.String:
@@ -121,7 +122,7 @@ func values(x *ast.Term, path []*ast.Term) []pathValue {
 	return nil
 }
 
-// element mirrors lib.element.
+// element mirrors statements.element.
 func element(st stmt, name string) []pathValue {
 	x := st.value.Get(ast.StringTerm(name))
 	if x == nil {
@@ -135,7 +136,7 @@ type principal struct {
 	path        []*ast.Term
 }
 
-// principalsOf mirrors lib.principals: "*", or each value of each principal type in key order.
+// principalsOf mirrors principals.of: "*", or each value of each principal type in key order.
 func principalsOf(st stmt, name string) []principal {
 	x := st.value.Get(ast.StringTerm(name))
 	if x == nil {

@@ -69,7 +69,12 @@ func derivedComparer(t testing.TB) func(doc string) (bool, string) {
 	if c.Failed() {
 		t.Fatal(c.Errors)
 	}
-	const q = `x := {name: v | some name in ["statements", "action_values", "resource_values", "principal_list"]; v := data.ssmpolicy.lib[name]}`
+	const q = `x := {
+		"statements": data.ssmpolicy.statements.list,
+		"action_values": data.ssmpolicy.actions.values,
+		"resource_values": data.ssmpolicy.resources.values,
+		"principals": data.ssmpolicy.principals._list,
+	}`
 	pq, err := rego.New(rego.Query(q), rego.Compiler(c)).PrepareForEval(context.Background())
 	if err != nil {
 		t.Fatal(err)

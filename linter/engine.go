@@ -127,7 +127,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	}
 	for _, r := range rs {
 		pkg, _ := r.Bindings["pkg"].(string)
-		rule, ok := e.set.ByPackage(rules.PackagePrefix + pkg)
+		rule, ok := e.set.ByPackage(pkg)
 		if !ok {
 			continue
 		}

@@ -82,8 +82,8 @@ func TestCatalogue(t *testing.T) {
 		if dir != r.ID {
 			t.Errorf("rule %s lives in folder %s: the folder must be named after the id", r.ID, dir)
 		}
-		if want := strings.ReplaceAll(r.ID, "-", "_"); r.Package != PackagePrefix+want {
-			t.Errorf("rule %s: package %s, want %s", r.ID, r.Package, PackagePrefix+want)
+		if want := RulePackage(r.ID); r.Package != want {
+			t.Errorf("rule %s: package %s, want %s", r.ID, r.Package, want)
 		}
 		if r.Title == "" || r.Description == "" || len(r.Kinds) == 0 || r.Source == "" {
 			t.Errorf("rule %s: metadata needs title, description, custom.kinds and custom.source", r.ID)

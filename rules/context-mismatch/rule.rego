@@ -12,7 +12,7 @@
 #   kinds: [parameter]
 #   engine: go
 #   source: PRODUCT.md, "--live"; SSM-FACTS.md, "API behaviour"
-package ssmpolicy.rules.context_mismatch
+package ssmpolicy.rules["context-mismatch"]
 
 # The command line reports this rule itself, from the --live lookup; this package carries its
 # metadata into the catalogue. Its tests are Go tests (cli/live_test.go).

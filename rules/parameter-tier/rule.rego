@@ -11,14 +11,22 @@
 #   kinds: [parameter]
 #   requires: [arn, tier]
 #   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.parameter_tier
+package ssmpolicy.rules["parameter-tier"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-report contains lib.fact_finding("tier", msg) if {
-	lib.kind == "parameter"
+report contains findings.fact("tier", msg) if {
+	target.kind == "parameter"
 	tier := input.parameter.tier
-	not lib.unknown(tier)
+	not text.unknown(tier)
 	tier != "Advanced"
-	msg := sprintf("the parameter is in the %s tier: only Advanced parameters can be shared (raise it with put-parameter --tier Advanced; it cannot go back)", [tier])
+	msg := sprintf(
+		concat("", [
+			"the parameter is in the %s tier: only Advanced parameters can be shared (raise it with ",
+			"put-parameter --tier Advanced; it cannot go back)",
+		]),
+		[tier],
+	)
 }

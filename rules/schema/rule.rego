@@ -1,7 +1,9 @@
 # METADATA
 # title: Policy grammar is broken
 # description: >-
-#   An element is unknown, has the wrong type, or is missing (Effect, Action, Resource, Principal), Principal and NotPrincipal are given together, or Statement is empty. Checked against the policy grammar in schema/policy.schema.json.
+#   An element is unknown, has the wrong type, or is missing (Effect, Action, Resource,
+#   Principal), Principal and NotPrincipal are given together, or Statement is empty. Checked
+#   against the policy grammar in schema/policy.schema.json.
 # custom:
 #   id: schema
 #   level: error

@@ -12,16 +12,20 @@
 #   source: SSM-FACTS.md, "IAM grammar"
 package ssmpolicy.rules.version
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-report contains lib.finding([], "the policy has no Version: add \"Version\": \"2012-10-17\"") if {
+report contains findings.at([], "the policy has no Version: add \"Version\": \"2012-10-17\"") if {
 	is_object(input.policy)
 	not "Version" in object.keys(input.policy)
 }
 
-report contains lib.finding(["Version"], sprintf("Version is %q: use \"2012-10-17\", the current policy language", [v])) if {
+report contains findings.at(
+	["Version"],
+	sprintf("Version is %q: use \"2012-10-17\", the current policy language", [v]),
+) if {
 	v := input.policy.Version
 	is_string(v)
 	v != "2012-10-17"
-	not lib.unknown(v)
+	not text.unknown(v)
 }
