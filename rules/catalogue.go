@@ -49,7 +49,9 @@ type Rule struct {
 	Kinds []string
 	// Requires lists the facts the rule needs: arn, tier, type, key.
 	Requires []string
-	// Source names where the rule's fact is documented (a section of SSM-FACTS.md).
+	// Source names where the rule's fact is documented: sections of docs/aws-facts.md, or of
+	// the docs page about the tool's own behaviour, as `docs/FILE.md, "Section" and "Section"`
+	// joined by "; ".
 	Source string
 	// Inference is set when AWS does not document what the rule checks.
 	Inference bool

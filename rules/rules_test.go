@@ -12,7 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// catalogueIDs are the rule ids PRODUCT.md fixes, with their default levels.
+// catalogueIDs are the rule ids the product promises, with their default levels.
 var catalogueIDs = map[string]string{
 	"invalid-json": "error", "duplicate-key": "error", "schema": "error", "version": "warning",
 	"sid-duplicate": "error", "sid-format": "warning", "policy-size": "error",
@@ -25,7 +25,7 @@ var catalogueIDs = map[string]string{
 	"resource-kind": "error", "condition-operator": "error", "condition-value": "error",
 	"condition-key": "warning", "parameter-tier": "error", "securestring-key": "error",
 	"suppression-expired": "warning", "context-missing": "warning",
-	// These two extend PRODUCT.md's catalogue for --live: what AWS says contradicts the input,
+	// These two extend the first catalogue for --live: what AWS says contradicts the input,
 	// and a parameter AWS does not have.
 	"context-mismatch": "warning", "resource-not-found": "error",
 }
@@ -57,7 +57,7 @@ func TestRego(t *testing.T) {
 	t.Logf("%d Rego tests", len(results))
 }
 
-// TestCatalogue checks that every rule PRODUCT.md names exists at its documented level, and
+// TestCatalogue checks that every rule the product promises exists at its level, and
 // that every rule folder has its metadata, its documentation page and its tests.
 func TestCatalogue(t *testing.T) {
 	set, err := Builtin()
@@ -67,16 +67,16 @@ func TestCatalogue(t *testing.T) {
 	for id, level := range catalogueIDs {
 		r, ok := set.Get(id)
 		if !ok {
-			t.Errorf("rule %s is in the catalogue of PRODUCT.md but not implemented", id)
+			t.Errorf("rule %s is in the promised catalogue but not implemented", id)
 			continue
 		}
 		if r.Level.String() != level {
-			t.Errorf("rule %s: level %s, PRODUCT.md says %s", id, r.Level, level)
+			t.Errorf("rule %s: level %s, the catalogue says %s", id, r.Level, level)
 		}
 	}
 	for _, r := range set.Rules {
 		if _, ok := catalogueIDs[r.ID]; !ok {
-			t.Errorf("rule %s is not in PRODUCT.md's catalogue", r.ID)
+			t.Errorf("rule %s is not in the promised catalogue", r.ID)
 		}
 		dir := filepath.Dir(strings.TrimPrefix(r.File, "rules/"))
 		if dir != r.ID {

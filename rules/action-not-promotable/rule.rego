@@ -15,7 +15,7 @@
 #   level: warning
 #   kinds: [parameter]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Promoting a parameter share" and "What a parameter share grants"
 package ssmpolicy.rules["action-not-promotable"]
 
 import data.ssmpolicy.actions

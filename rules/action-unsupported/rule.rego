@@ -12,7 +12,7 @@
 #   id: action-unsupported
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters" and "OpsItemGroup"
+#   source: docs/aws-facts.md, "What a parameter share grants" and "Sharing an OpsItemGroup"
 #   inference: true
 package ssmpolicy.rules["action-unsupported"]
 

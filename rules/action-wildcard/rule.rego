@@ -10,7 +10,7 @@
 #   id: action-wildcard
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters" and "OpsItemGroup"
+#   source: docs/aws-facts.md, "The policy grammar", "What a parameter share grants" and "Sharing an OpsItemGroup"
 package ssmpolicy.rules["action-wildcard"]
 
 import data.ssmpolicy.actions

@@ -11,7 +11,7 @@
 #   id: condition-key
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "Conditions"
 package ssmpolicy.rules["condition-key"]
 
 import data.ssmpolicy.conditions

@@ -12,7 +12,7 @@
 #   id: condition-operator
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "Conditions"
 package ssmpolicy.rules["condition-operator"]
 
 import data.ssmpolicy.conditions

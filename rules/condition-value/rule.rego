@@ -11,7 +11,7 @@
 #   id: condition-value
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "Conditions"
 package ssmpolicy.rules["condition-value"]
 
 import data.ssmpolicy.conditions

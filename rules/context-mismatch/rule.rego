@@ -11,7 +11,7 @@
 #   level: warning
 #   kinds: [parameter]
 #   engine: go
-#   source: PRODUCT.md, "--live"; SSM-FACTS.md, "API behaviour"
+#   source: docs/aws-facts.md, "The API"; docs/apply.md, "--live"
 package ssmpolicy.rules["context-mismatch"]
 
 # The command line reports this rule itself, from the --live lookup; this package carries its

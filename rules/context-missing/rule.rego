@@ -9,7 +9,7 @@
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: PRODUCT.md, "Inputs"
+#   source: docs/inputs.md, "What stays unknown"
 package ssmpolicy.rules["context-missing"]
 
 # The engine reports this rule itself (it is about reading the input, not the policy's

@@ -8,7 +8,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: IAM grammar (SSM-FACTS.md); RFC 8259 section 4 (names SHOULD be unique)
+#   source: docs/aws-facts.md, "The policy document"
 package ssmpolicy.rules["duplicate-key"]
 
 # The engine reports this rule itself (it is about reading the input, not the policy's

@@ -8,7 +8,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: PutResourcePolicy takes a JSON document (SSM-FACTS.md, "Size and text")
+#   source: docs/aws-facts.md, "The policy document"
 package ssmpolicy.rules["invalid-json"]
 
 # The engine reports this rule itself (it is about reading the input, not the policy's

@@ -23,8 +23,8 @@ values := [{"value": a.value, "lower": lower(a.value), "path": a.path, "allow": 
 }
 
 # Parameter actions consumers can be given: the two RAM managed permission sets
-# (docs/aws-facts.md, "Sharing a parameter"). AWS publishes no other list: that a parameter
-# can share these four and no other action is an inference.
+# (docs/aws-facts.md, "What a parameter share grants"). AWS publishes no other list: that a
+# parameter can share these four and no other action is an inference.
 parameter_read_only := {"ssm:describeparameters", "ssm:getparameter", "ssm:getparameters"}
 
 parameter_with_history := parameter_read_only | {"ssm:getparameterhistory"}

@@ -9,7 +9,7 @@
 #   id: not-action
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-action"]
 
 import data.ssmpolicy.actions

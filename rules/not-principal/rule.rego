@@ -9,7 +9,7 @@
 #   id: not-principal
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-principal"]
 
 import data.ssmpolicy.findings

@@ -9,7 +9,7 @@
 #   id: not-resource
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-resource"]
 
 import data.ssmpolicy.findings

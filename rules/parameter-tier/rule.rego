@@ -10,7 +10,7 @@
 #   level: error
 #   kinds: [parameter]
 #   requires: [arn, tier]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Sharing a parameter"
 package ssmpolicy.rules["parameter-tier"]
 
 import data.ssmpolicy.findings

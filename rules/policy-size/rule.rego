@@ -9,7 +9,7 @@
 #   id: policy-size
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Size and text"
+#   source: docs/aws-facts.md, "The policy document"
 package ssmpolicy.rules["policy-size"]
 
 import data.ssmpolicy.findings

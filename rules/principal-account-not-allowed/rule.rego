@@ -10,7 +10,7 @@
 #   id: principal-account-not-allowed
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Principals"
 package ssmpolicy.rules["principal-account-not-allowed"]
 
 import data.ssmpolicy.arns

@@ -12,7 +12,7 @@
 #   id: principal-format
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "Principals" and "Pinning a wildcard principal"
 package ssmpolicy.rules["principal-format"]
 
 import data.ssmpolicy.findings

@@ -11,7 +11,7 @@
 #   id: principal-not-account
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "What a parameter share grants"
 #   inference: true
 package ssmpolicy.rules["principal-not-account"]
 

@@ -11,7 +11,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources"
+#   source: docs/aws-facts.md, "ARNs and partitions"
 package ssmpolicy.rules["principal-partition"]
 
 import data.ssmpolicy.arns

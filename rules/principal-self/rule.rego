@@ -12,7 +12,7 @@
 #   level: suggestion
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Principals"
 package ssmpolicy.rules["principal-self"]
 
 import data.ssmpolicy.arns

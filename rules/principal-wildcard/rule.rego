@@ -10,7 +10,7 @@
 #   id: principal-wildcard
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "Pinning a wildcard principal"
 package ssmpolicy.rules["principal-wildcard"]
 
 import data.ssmpolicy.findings

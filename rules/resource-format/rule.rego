@@ -13,7 +13,7 @@
 #   id: resource-format
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Which resources"
+#   source: docs/aws-facts.md, "ARNs and partitions" and "Which resources take a policy"
 package ssmpolicy.rules["resource-format"]
 
 import data.ssmpolicy.arns

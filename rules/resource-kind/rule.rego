@@ -11,7 +11,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources"
+#   source: docs/aws-facts.md, "Which resources take a policy"
 package ssmpolicy.rules["resource-kind"]
 
 import data.ssmpolicy.findings

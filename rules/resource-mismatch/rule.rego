@@ -12,7 +12,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources", "Parameters" and "OpsItemGroup"
+#   source: docs/aws-facts.md, "Which resources take a policy" and "Sharing an OpsItemGroup"
 package ssmpolicy.rules["resource-mismatch"]
 
 import data.ssmpolicy.findings

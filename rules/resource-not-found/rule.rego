@@ -11,7 +11,7 @@
 #   level: error
 #   kinds: [parameter]
 #   engine: go
-#   source: PRODUCT.md, "--live"; SSM-FACTS.md, "API behaviour"
+#   source: docs/aws-facts.md, "The API"; docs/apply.md, "--live"
 package ssmpolicy.rules["resource-not-found"]
 
 # The command line reports this rule itself, from the --live lookup; this package carries its

@@ -11,7 +11,7 @@
 #   id: resource-wildcard
 #   level: security-warning
 #   kinds: [parameter]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Sharing a parameter"
 package ssmpolicy.rules["resource-wildcard"]
 
 import data.ssmpolicy.arns

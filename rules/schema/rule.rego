@@ -9,7 +9,7 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules.schema
 
 # The engine reports this rule itself (it is about reading the input, not the policy's

@@ -12,7 +12,7 @@
 #   level: error
 #   kinds: [parameter]
 #   requires: [type, key]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "Sharing a parameter"
 package ssmpolicy.rules["securestring-key"]
 
 import data.ssmpolicy.arns

@@ -10,7 +10,7 @@
 #   id: sid-duplicate
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["sid-duplicate"]
 
 import data.ssmpolicy.findings

@@ -9,7 +9,7 @@
 #   id: sid-format
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["sid-format"]
 
 import data.ssmpolicy.findings

@@ -8,7 +8,7 @@
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: PRODUCT.md, "Configuration"
+#   source: docs/configuration.md, "Suppressions"
 package ssmpolicy.rules["suppression-expired"]
 
 # The engine reports this rule itself (it is about reading the input, not the policy's

@@ -9,7 +9,7 @@
 #   id: version
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules.version
 
 import data.ssmpolicy.findings
