@@ -12,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
 // TestLegacyCustomRule loads a custom rule written to the first version of docs/custom-rules.md
@@ -30,12 +32,13 @@ func TestLegacyCustomRule(t *testing.T) {
 	if !ok || r.ID != "legacy-helpers" || !r.Custom {
 		t.Fatalf("ByPackage(legacy_helpers) = %+v, %v; want the custom rule legacy-helpers", r, ok)
 	}
-	c := ast.NewCompiler()
+	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
 	c.Compile(set.Modules)
 	if c.Failed() {
 		t.Fatal(FormatError(c.Errors))
 	}
-	pq, err := rego.New(rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)).PrepareForEval(context.Background())
+	opts := append([]func(*rego.Rego){rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)}, builtins.Functions()...)
+	pq, err := rego.New(opts...).PrepareForEval(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,5 +152,41 @@ func TestCustomRulesDocExample(t *testing.T) {
 	}
 	if ran != 2 {
 		t.Errorf("ran %d of the example's 2 tests", ran)
+	}
+}
+
+// TestCustomRuleCallsBuiltins: a custom rule may call the built-in functions, and its own
+// tests run with them, as `ssmpolicy test` runs them.
+func TestCustomRuleCallsBuiltins(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dir = "testdata/builtins-user"
+	if err := set.AddDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := set.Get("region-pinned"); !ok {
+		t.Fatal("the custom rule region-pinned is not in the catalogue")
+	}
+	mods, err := set.TestModules([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := RunTests(context.Background(), mods, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, res := range results {
+		if strings.Contains(res.Name, "region-pinned_test") {
+			ran++
+			if !res.Passed {
+				t.Errorf("%s failed: %v", res.Name, res.Err)
+			}
+		}
+	}
+	if ran != 2 {
+		t.Errorf("ran %d of the rule's 2 tests", ran)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/rules.md from the rules' metadata")
@@ -94,5 +96,31 @@ func TestSourcesExist(t *testing.T) {
 				t.Errorf("rule %s: its page names %s, which the repository does not have", r.ID, name)
 			}
 		}
+	}
+}
+
+// TestCustomRulesBuiltins fails when docs/custom-rules.md does not list the built-in
+// functions as their declarations say; -update rewrites the table.
+func TestCustomRulesBuiltins(t *testing.T) {
+	const path = "../docs/custom-rules.md"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const open, end = "<!-- builtins -->\n", "<!-- /builtins -->"
+	before, rest, ok1 := strings.Cut(string(src), open)
+	_, after, ok2 := strings.Cut(rest, end)
+	if !ok1 || !ok2 {
+		t.Fatalf("%s lacks the %q ... %q markers", path, open, end)
+	}
+	want := before + open + builtins.Markdown() + end + after
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if string(src) != want {
+		t.Errorf("%s does not list the built-ins as declared: go test ./rules -run TestCustomRulesBuiltins -update", path)
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
 // catalogueIDs are the rule ids the product promises, with their default levels.
@@ -108,6 +111,34 @@ func TestCatalogue(t *testing.T) {
 			}
 		} else if !slices.Contains([]string{"go"}, r.Engine) {
 			t.Errorf("rule %s: unknown engine %q", r.ID, r.Engine)
+		}
+	}
+}
+
+// TestConditionOperatorsAgree: the operators condition-operator suggests (a Rego literal, which
+// costs nothing per policy) are the ones the built-in ssmpolicy.condition.operator reads.
+func TestConditionOperatorsAgree(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
+	c.Compile(set.Modules)
+	if c.Failed() {
+		t.Fatal(FormatError(c.Errors))
+	}
+	rs, err := rego.New(rego.Query("x := data.ssmpolicy.conditions.operators"), rego.Compiler(c)).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("%v %v", rs, err)
+	}
+	got := rs[0].Bindings["x"].(map[string]any)
+	want := builtins.ConditionOperators()
+	if len(got) != len(want) {
+		t.Errorf("the Rego list has %d operators, the built-in %d", len(got), len(want))
+	}
+	for _, op := range want {
+		if got[strings.ToLower(op)] != op {
+			t.Errorf("operator %s: the Rego list has %v", op, got[strings.ToLower(op)])
 		}
 	}
 }

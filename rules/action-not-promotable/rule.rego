@@ -78,7 +78,7 @@ report contains findings.at(array.concat(st.path, ["NotAction"]), msg) if {
 			"NotAction cannot be promoted: RAM's managed permissions for parameters are action lists; use ",
 			"\"Action\": [%s] (%s)",
 		]),
-		[concat(", ", [sprintf("%q", [actions.name(a)]) | some a in sort(actions.parameter_read_only)]), _read_only],
+		[concat(", ", [sprintf("%q", [ssmpolicy.action.name(a)]) | some a in sort(actions.parameter_read_only)]), _read_only],
 	)
 }
 
@@ -95,7 +95,7 @@ _any_unknown if {
 
 _remove := sort({a.value | some a in _written; lower(a.value) in (_granted - _nearest.set)})
 
-_add := [actions.name(a) | some a in sort(_nearest.set - _granted)]
+_add := [ssmpolicy.action.name(a) | some a in sort(_nearest.set - _granted)]
 
 _change_text := sprintf("remove %s and add %s", [concat(", ", _remove), concat(", ", _add)]) if {
 	count(_remove) > 0

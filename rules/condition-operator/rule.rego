@@ -29,7 +29,7 @@ report contains findings.at(array.concat(st.path, ["Condition", op]), msg) if {
 }
 
 _problem(op) := msg if {
-	parsed := conditions.parse(op)
+	parsed := ssmpolicy.condition.operator(op)
 	parsed.base == "Null"
 	parsed.if_exists
 	msg := sprintf(
@@ -37,11 +37,11 @@ _problem(op) := msg if {
 		[op, concat("", [parsed.prefix, "Null"])],
 	)
 } else := msg if {
-	parsed := conditions.parse(op)
+	parsed := ssmpolicy.condition.operator(op)
 	parsed.spelled != op
 	msg := sprintf("the condition operator %q is written %q in IAM's grammar: write it so", [op, parsed.spelled])
 } else := msg if {
-	not conditions.parse(op)
+	not ssmpolicy.condition.operator(op)
 	msg := _unknown_message(op)
 }
 

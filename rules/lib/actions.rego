@@ -2,72 +2,37 @@
 # description: |
 #   The Action values of the policy, the actions each resource kind can share, and how a
 #   written action (letter case, wildcards, unknown parts) relates to them. Actions are
-#   case-insensitive in IAM: they are compared lower-cased.
+#   case-insensitive in IAM: they are compared lower-cased. The facts are the built-ins
+#   ssmpolicy.action.* (docs/aws-facts.md, "What a parameter share grants" and "Sharing an
+#   OpsItemGroup": both lists of shareable actions are inferences).
 package ssmpolicy.actions
 
-import data.ssmpolicy.patterns
-import data.ssmpolicy.statements
 import data.ssmpolicy.target
-import data.ssmpolicy.text
 
 # values lists the Action values of every statement, each {"value", "lower", "path", "allow"}:
 # one pass over the statements, shared by the action rules.
-values := input.derived.action_values
+values := ssmpolicy.policy.actions(input.policy)
 
-values := [{"value": a.value, "lower": lower(a.value), "path": a.path, "allow": allow} |
-	some st in statements.list
-	allow := object.get(st.value, "Effect", null) == "Allow"
-	some a in statements.element(st, "Action")
-] if {
-	not input.derived
-}
+# _kind is the target's kind, or "" when it is not known.
+default _kind := ""
 
-# Parameter actions consumers can be given: the two RAM managed permission sets
-# (docs/aws-facts.md, "What a parameter share grants"). AWS publishes no other list: that a
-# parameter can share these four and no other action is an inference.
-parameter_read_only := {"ssm:describeparameters", "ssm:getparameter", "ssm:getparameters"}
+_kind := target.kind
 
-parameter_with_history := parameter_read_only | {"ssm:getparameterhistory"}
+# The two RAM managed permissions for parameters, each the set of its actions.
+_managed := ssmpolicy.action.managed_permissions("parameter")
 
-# OpsItemGroup actions: AWS's CloudFormation example plus the read-only OpsItem actions
-# (docs/aws-facts.md, "Sharing an OpsItemGroup"). No allow-list is published: an inference.
-opsitemgroup := {
-	"ssm:createopsitem", "ssm:addtagstoresource", "ssm:getopsitem", "ssm:updateopsitem",
-	"ssm:describeopsitems", "ssm:listopsitemevents", "ssm:listopsitemrelateditems",
-	"ssm:getopssummary",
-}
+parameter_read_only := _managed.AWSRAMDefaultPermissionSSMParameterReadOnly
 
-# allowed is the action set the target's kind can share (for a parameter, the larger of its
-# two managed sets); both kinds' sets when the kind is not known.
-allowed := parameter_with_history if target.kind == "parameter"
+parameter_with_history := _managed.AWSRAMPermissionSSMParameterReadOnlyWithHistory
 
-allowed := opsitemgroup if target.kind == "opsitemgroup"
+opsitemgroup := ssmpolicy.action.shareable("opsitemgroup")
 
-allowed := parameter_with_history | opsitemgroup if not target.kind
-
-# _names spells the shareable actions the way AWS documents them, for messages.
-_names := {
-	"ssm:describeparameters": "ssm:DescribeParameters",
-	"ssm:getparameter": "ssm:GetParameter",
-	"ssm:getparameters": "ssm:GetParameters",
-	"ssm:getparameterhistory": "ssm:GetParameterHistory",
-	"ssm:createopsitem": "ssm:CreateOpsItem",
-	"ssm:addtagstoresource": "ssm:AddTagsToResource",
-	"ssm:getopsitem": "ssm:GetOpsItem",
-	"ssm:updateopsitem": "ssm:UpdateOpsItem",
-	"ssm:describeopsitems": "ssm:DescribeOpsItems",
-	"ssm:listopsitemevents": "ssm:ListOpsItemEvents",
-	"ssm:listopsitemrelateditems": "ssm:ListOpsItemRelatedItems",
-	"ssm:getopssummary": "ssm:GetOpsSummary",
-}
-
-# name(a) is the documented spelling of the lower-cased action a, or a itself.
-name(a) := _names[a]
-
-name(a) := a if not _names[a]
+# allowed is the action set the target's kind can share; both kinds' sets when the kind is
+# not known.
+allowed := ssmpolicy.action.shareable(_kind)
 
 # list(s) writes a set of lower-cased actions as a sorted, comma-separated list.
-list(s) := concat(", ", sort([name(a) | some a in s]))
+list(s) := concat(", ", sort([ssmpolicy.action.name(a) | some a in s]))
 
 # allowed_text names the action set of the target's kind, for messages.
 allowed_text := sprintf("a parameter can share only %s", [list(parameter_with_history)]) if {
@@ -86,10 +51,5 @@ allowed_text := sprintf("a parameter can share only %s, an OpsItemGroup only %s"
 }
 
 # matched(a) is the set of shareable actions (for the target's kind) an Action value can
-# stand for: itself, what its wildcard matches, or what its unknown part could be. Action
-# values are case-insensitive, * and ? are IAM's wildcards, an unknown part matches anything.
-matched(a) := {x | some x in allowed; glob.match(patterns.iam_glob(lower(a)), null, x)} if {
-	text.special(a)
-}
-
-matched(a) := {x | some x in allowed; x == lower(a)} if not text.special(a)
+# stand for: itself, what its wildcard matches, or what its unknown part could be.
+matched(a) := ssmpolicy.action.matches(a, _kind)

@@ -1,7 +1,7 @@
 # METADATA
 # description: |
-#   ARNs: their fields, the AWS partitions, account ids and region names, and what is wrong with
-#   an ARN that is meant to be an SSM ARN.
+#   ARNs: the AWS partitions, account ids and region names, and what is wrong with an ARN that
+#   is meant to be an SSM ARN. The fields of an ARN are the built-in ssmpolicy.arn.parse.
 package ssmpolicy.arns
 
 import data.ssmpolicy.text
@@ -15,19 +15,6 @@ account_id(s) if regex.match(`^[0-9]{12}$`, s)
 # eusc-de-east-1.
 region_name(s) if regex.match(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`, s)
 
-# parts(s) splits an ARN into its fields; the resource part keeps its colons.
-parts(s) := {
-	"partition": fields[1],
-	"service": fields[2],
-	"region": fields[3],
-	"account": fields[4],
-	"resource": concat(":", array.slice(fields, 5, count(fields))),
-} if {
-	fields := split(s, ":")
-	count(fields) >= 6
-	fields[0] == "arn"
-}
-
 # ssm_well_formed(s) is the fast path of resource-format: a fully known parameter, opsitem or
 # opsitemgroup ARN with nothing to report.
 ssm_well_formed(s) if regex.match(_ssm_regex, s)
@@ -40,12 +27,12 @@ _ssm_regex := concat("", [
 # ssm_problems(s) lists what is wrong with an ARN whose service is ssm (or not known), one
 # clause per field; [] when nothing is, or when the ARN is not an SSM ARN.
 ssm_problems(s) := [m | some i in numbers.range(1, 5); m := _problem(f, i)] if {
-	f := parts(s)
+	f := ssmpolicy.arn.parse(s)
 	not _other_service(f.service)
 }
 
 ssm_problems(s) := [] if {
-	f := parts(s)
+	f := ssmpolicy.arn.parse(s)
 	_other_service(f.service)
 }
 

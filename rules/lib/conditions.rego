@@ -1,12 +1,14 @@
 # METADATA
 # description: |
-#   Condition blocks: IAM's condition operators and how one is written, the kind of value each
-#   compares, and the documented global condition keys.
+#   Condition blocks, and what the messages about them suggest: IAM's condition operators and
+#   the documented global condition keys. Reading an operator, and whether a value has the type
+#   it compares, are the built-ins ssmpolicy.condition.operator and .value_ok.
 package ssmpolicy.conditions
 
-# operators maps IAM's condition operators, without set prefix and IfExists suffix,
-# from their lower-case form to their spelling. (Written out: a literal costs nothing per
-# policy, a comprehension is evaluated for each.)
+# operators maps IAM's condition operators, without set prefix and IfExists suffix, from
+# their lower-case form to their spelling: the suggestions of condition-operator. (Written
+# out: a literal costs nothing per policy. A Go test checks that it lists the operators
+# ssmpolicy.condition.operator knows.)
 operators := {
 	"stringequals": "StringEquals", "stringnotequals": "StringNotEquals",
 	"stringequalsignorecase": "StringEqualsIgnoreCase",
@@ -40,40 +42,6 @@ parts(op) := {"prefix": canon, "rest": substring(op, count(p), -1)} if {
 	some p, canon in _prefixes
 	startswith(lower(op), p)
 } else := {"prefix": "", "rest": op}
-
-# parse(op) is {"prefix", "base", "if_exists", "spelled"} for an operator IAM knows,
-# whatever its letter case; "spelled" is the operator as IAM documents it.
-parse(op) := {"prefix": s.prefix, "base": base, "if_exists": ie, "spelled": spelled} if {
-	s := parts(op)
-	rest := lower(s.rest)
-	[base_l, ie] := _strip_if_exists(rest)
-	base := operators[base_l]
-	spelled := concat("", [s.prefix, base, _if_exists_text(ie)])
-}
-
-_strip_if_exists(r) := [substring(r, 0, count(r) - 8), true] if {
-	endswith(r, "ifexists")
-	operators[substring(r, 0, count(r) - 8)]
-} else := [r, false]
-
-_if_exists_text(true) := "IfExists"
-
-_if_exists_text(false) := ""
-
-# family(base) is the kind of value the operator compares.
-family(base) := "string" if startswith(base, "String")
-
-family(base) := "numeric" if startswith(base, "Numeric")
-
-family(base) := "date" if startswith(base, "Date")
-
-family(base) := "bool" if base in {"Bool", "Null"}
-
-family("BinaryEquals") := "binary"
-
-family(base) := "ip" if base in {"IpAddress", "NotIpAddress"}
-
-family(base) := "arn" if startswith(base, "Arn")
 
 # values(x, path) lists the scalars of a condition value (one, or a list), with paths.
 values(x, path) := [{"value": v, "path": array.concat(path, [i])} |

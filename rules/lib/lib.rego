@@ -29,7 +29,7 @@ account_id(s) if arns.account_id(s)
 
 account_of(v) := principal.account_of(v)
 
-arn_parts(s) := arns.parts(s)
+arn_parts(s) := ssmpolicy.arn.parse(s)
 
 finding(path, message) := findings.at(path, message)
 

@@ -77,7 +77,8 @@ pinned_accounts(st) := [v |
 ]
 
 # entries lists every principal of the policy (Principal and NotPrincipal of every
-# statement) once, with what is known of it, so that the principal rules share the work:
+# statement) once, with what is known of it, so that the principal rules share the work
+# (the built-in ssmpolicy.policy.principals):
 #   path, element ("Principal" | "NotPrincipal"), type ("*" | "AWS" | "Service" | ...), value,
 #   allow (the statement's Effect is Allow),
 #   kind: "account", "role", "user", "assumed-role", "federated-user" for AWS principals,
@@ -85,86 +86,14 @@ pinned_accounts(st) := [v |
 #   account: the 12-digit account the principal belongs to, or "",
 #   partition: the partition of a principal ARN, or "",
 #   problem: what principal-format says about it, or "".
-entries := [e |
-	some p in _list
-	d := describe(p.type, p.value)
-	e := {
-		"path": p.path, "element": p.element, "type": p.type, "value": p.value, "allow": p.allow,
-		"kind": d.kind, "account": d.account, "partition": d.partition, "problem": d.problem,
-	}
-]
+entries := ssmpolicy.policy.principals(input.policy)
 
-# _list is every principal of every statement, {path, element, type, value, allow},
-# before describe looks at it: computed by the engine (input.derived), or here.
-_list := input.derived.principals
-
-_list := [p |
-	some st in statements.list
-	allowed := _allow_flag(st)
-	some name in ["Principal", "NotPrincipal"]
-	some q in of(st, name)
-	p := {"path": q.path, "element": name, "type": q.type, "value": q.value, "allow": allowed}
-] if {
-	not input.derived
+# account(v) is the 12-digit account an AWS principal belongs to: the account itself, its
+# root ARN, or the account of a user, role or session ARN; undefined when there is none.
+account(v) := a if {
+	a := ssmpolicy.principal.describe("AWS", v).account
+	a != ""
 }
-
-_allow_flag(st) if {
-	statements.allow(st)
-} else := false
-
-# describe(type, v) is {kind, account, partition, problem} (see entries).
-# The usual forms - an account id, a well-formed IAM or STS ARN - take one regex match.
-describe("AWS", v) := {"kind": "account", "account": v, "partition": "", "problem": ""} if {
-	arns.account_id(v)
-} else := d if {
-	regex.match(_aws_good_re, v)
-	parts := split(v, ":")
-	d := {"kind": _kind_of_resource(parts[5]), "account": parts[4], "partition": parts[1], "problem": ""}
-} else := {"kind": "*", "account": "", "partition": "", "problem": ""} if {
-	v == "*"
-} else := {
-	"kind": _kind_or_empty(v),
-	"account": _account_or_empty(v),
-	"partition": _partition_or_empty(v),
-	"problem": _aws_problem(v),
-}
-
-describe("*", _) := {"kind": "*", "account": "", "partition": "", "problem": ""}
-
-describe(t, v) := {"kind": t, "account": "", "partition": p, "problem": _problem(t, v)} if {
-	t in {"Service", "Federated", "CanonicalUser"}
-	p := _federated_partition(t, v)
-}
-
-# a type the grammar does not know is the schema's business
-describe(t, _) := {"kind": "", "account": "", "partition": "", "problem": ""} if {
-	not t in {"*", "AWS", "Service", "Federated", "CanonicalUser"}
-}
-
-_federated_partition("Federated", v) := _partition_or_empty(v)
-
-_federated_partition(t, _) := "" if t != "Federated"
-
-_kind_or_empty(v) := k if {
-	k := _kind(v)
-} else := ""
-
-_account_or_empty(v) := a if {
-	a := account(v)
-} else := ""
-
-_partition_or_empty(v) := p if {
-	p := _partition(v)
-} else := ""
-
-_kind_of_resource("root") := "account"
-
-_kind_of_resource(r) := split(r, "/")[0] if r != "root"
-
-# _aws_good_re matches the well-formed AWS principal ARNs, without wildcards: a
-# literal (its partitions are arns.partitions), since a pattern
-# built with sprintf would be built again for every policy.
-_aws_good_re := `^arn:(aws|aws-cn|aws-eusc|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):(iam::[0-9]{12}:(root|(user|role)/([!-)+->@-~]*/)?[\w+=,.@-]{1,64})|sts::[0-9]{12}:(assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{2,64}|federated-user/[\w+=,.@-]{2,32}))$`
 
 # _wildcard_in(st) holds when the statement's Principal is "*" or names {"AWS": "*"}.
 _wildcard_in(st) if {
@@ -182,80 +111,23 @@ condition_accounts(st) := pinned_accounts(st) if {
 	_wildcard_in(st)
 } else := []
 
-# ARNs whose parts may be known only at deploy time.
-
-# _arn_fields(v) is an object {index: text} of the fields of the ARN v that are known:
-# 0 "arn", 1 partition, 2 service, 3 region, 4 account, 5 resource. Without a deploy-time part
-# that is all six (v must have exactly six). With one, the fields wholly before the first
-# unknown part, counted from the start, and those wholly after the last one, counted from the
-# end (IAM principal ARNs have six fields and no colon in the resource).
-_arn_fields(v) := {i: f | some i, f in parts} if {
-	not text.unknown(v)
-	parts := split(v, ":")
-	count(parts) == 6
-	parts[0] == "arn"
-}
-
-_arn_fields(v) := object.union(head, tail) if {
+# condition_account_problem(v): an account named by aws:PrincipalAccount to pin a
+# wildcard principal must be a plain 12-digit id, and a pattern pins nothing.
+condition_account_problem(v) := "" if {
 	text.unknown(v)
-	pieces := split(v, text.unknown_marker)
-	prefix := pieces[0]
-	_arn_prefix_possible(prefix)
-	pf := split(prefix, ":")
-	head := {i: pf[i] | count(pf) >= 2; some i in numbers.range(0, count(pf) - 2); i <= 5}
-	suffix := pieces[count(pieces) - 1]
-	sf := split(suffix, ":")
-	n := count(sf)
-	tail := {5 - ((n - 1) - j): sf[j] | some j in numbers.range(1, n - 1); n > 1; 5 - ((n - 1) - j) >= 1}
-}
-
-# _arn_prefix_possible(p): the known start p of a value can begin an ARN.
-_arn_prefix_possible(p) if startswith(p, "arn:")
-
-_arn_prefix_possible(p) if startswith("arn:", p)
-
-# _resource_type(v) is the type of an IAM/STS principal ARN's resource ("root",
-# "role", "user", "assumed-role", "federated-user", "group", ...), when known.
-_resource_type(v) := t if {
-	r := _arn_fields(v)[5]
-	t := split(r, "/")[0]
-} else := t if {
-	# the resource is only partly known, but its type is written before the unknown part
-	text.unknown(v)
-	prefix := split(v, text.unknown_marker)[0]
-	startswith(prefix, "arn:")
-	pf := split(prefix, ":")
-	count(pf) == 6
-	contains(pf[5], "/")
-	t := split(pf[5], "/")[0]
-}
-
-# account(v) is the 12-digit account an AWS principal belongs to: the account itself,
-# its root ARN, or the account of a user, role or session ARN.
-account(v) := v if {
+	regex.match(`^[0-9]{0,12}$`, split(v, text.unknown_marker)[0])
+} else := msg if {
+	text.wildcard(v)
+	msg := sprintf(
+		concat("", [
+			"aws:PrincipalAccount %s is a pattern, not an account: it does not pin the wildcard principal to ",
+			"named accounts; list 12-digit account ids",
+		]),
+		[text.quoted(v)],
+	)
+} else := "" if {
 	arns.account_id(v)
-} else := a if {
-	f := _arn_fields(v)
-	a := f[4]
-	arns.account_id(a)
-	not _other_service(f)
-}
-
-_other_service(f) if {
-	s := f[2]
-	not s in {"iam", "sts"}
-}
-
-# _partition(v) is the partition of a principal ARN, when known.
-_partition(v) := _arn_fields(v)[1]
-
-# _kind(p) is what an AWS principal names: "account" (id or root ARN), "role",
-# "user", "assumed-role", "federated-user"; undefined for "*" and what is malformed.
-_kind(v) := "account" if {
-	arns.account_id(v)
-} else := "account" if {
-	_arn_fields(v)[5] == "root"
-} else := t if {
-	t := _resource_type(v)
-	t in {"role", "user", "assumed-role", "federated-user"}
-}
+} else := msg if {
+	a := account_of(v)
+	msg := sprintf("aws:PrincipalAccount compares the account id, never an ARN: write %q, not %q", [a, v])
+} else := sprintf("aws:PrincipalAccount %s is not a 12-digit account id", [text.quoted(v)])

@@ -5,22 +5,12 @@
 package ssmpolicy.resources
 
 import data.ssmpolicy.patterns
-import data.ssmpolicy.statements
 import data.ssmpolicy.target
 import data.ssmpolicy.text
 
 # values lists the Resource and NotResource values of every statement, each
 # {"value", "path", "name", "allow"}, shared by the resource rules.
-values := input.derived.resource_values
-
-values := [{"value": r.value, "path": r.path, "name": name, "allow": allow} |
-	some st in statements.list
-	allow := object.get(st.value, "Effect", null) == "Allow"
-	some name in ["Resource", "NotResource"]
-	some r in statements.element(st, name)
-] if {
-	not input.derived
-}
+values := ssmpolicy.policy.resources(input.policy)
 
 # value(v) is a Resource value with its policy variables (${aws:username}, ...) treated as
 # unknown: they are resolved per request, so a linter cannot know them.

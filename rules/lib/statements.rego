@@ -11,28 +11,12 @@
 #                         says), id (the text after the type and its slash)
 #     input.parameter     what is known of the parameter: tier, type, key_id, key_manager
 #     input.config        accounts_allowed (a list, when configured)
-#     input.derived       lists computed by the engine, shared by many rules (see list)
 package ssmpolicy.statements
 
 # list is the list of statements, each {"path": [...], "value": {...}}, for both forms of
-# Statement: one object or a list. The engine computes it (and the other shared lists) in Go
-# as input.derived; the Rego definitions below give the same lists when it is absent, as in
-# the rules' tests, and a Go test checks that the two agree.
-list := input.derived.statements
-
-list := [st |
-	some i, s in input.policy.Statement
-	is_object(s)
-	st := {"path": ["Statement", i], "value": s}
-] if {
-	not input.derived
-	is_array(input.policy.Statement)
-}
-
-list := [{"path": ["Statement"], "value": input.policy.Statement}] if {
-	not input.derived
-	is_object(input.policy.Statement)
-}
+# Statement: one object or a list (the built-in ssmpolicy.policy.statements). Defined here once,
+# it is computed once per policy for all the rules.
+list := ssmpolicy.policy.statements(input.policy)
 
 # values(x, path) lists the strings of an element written as a string or a list of strings,
 # each {"value": v, "path": p}.

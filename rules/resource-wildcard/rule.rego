@@ -43,7 +43,7 @@ _parameter_policy(v) if {
 
 _parameter_policy(v) if {
 	not target.kind
-	startswith(arns.parts(v).resource, "parameter")
+	startswith(ssmpolicy.arn.parse(v).resource, "parameter")
 }
 
 _fix := sprintf("the parameter's full ARN, %s", [text.shown(input.resource.arn)]) if target.kind == "parameter"

@@ -76,7 +76,7 @@ _secure if {
 _aws_alias(key) if startswith(key, "alias/aws/")
 
 _aws_alias(key) if {
-	f := arns.parts(key)
+	f := ssmpolicy.arn.parse(key)
 	f.service == "kms"
 	startswith(f.resource, "alias/aws/")
 }
