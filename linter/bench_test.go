@@ -8,6 +8,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
@@ -72,10 +73,11 @@ func BenchmarkRule(b *testing.B) {
 	}
 	e := newEngine(b, Config{})
 	in := e.inputFor(ruleTarget(b))
-	c := ast.NewCompiler()
+	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
 	c.Compile(set.Modules)
 	for _, r := range set.Rules {
-		pq, err := rego.New(rego.Query("data."+r.Package+".report"), rego.Compiler(c)).PrepareForEval(context.Background())
+		opts := append([]func(*rego.Rego){rego.Query("data." + r.Package + ".report"), rego.Compiler(c)}, builtins.Functions()...)
+		pq, err := rego.New(opts...).PrepareForEval(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
@@ -70,12 +71,15 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 	if e.policy, err = schema.Load("policy"); err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	// The rules' facts come from the built-ins of package builtins, declared to this compiler
+	// and given to this query only.
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false).WithBuiltins(builtins.Declarations())
 	compiler.Compile(set.Modules)
 	if compiler.Failed() {
 		return nil, rules.FormatError(compiler.Errors)
 	}
-	e.prepared, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(ctx)
+	opts := append([]func(*rego.Rego){rego.Query(query), rego.Compiler(compiler)}, builtins.Functions()...)
+	e.prepared, err = rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prepare rules: %w", err)
 	}
@@ -156,7 +160,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	}
 	for _, r := range rs {
 		pkg, _ := r.Bindings["pkg"].(string)
-		rule, ok := e.set.ByPackage(rules.PackagePrefix + pkg)
+		rule, ok := e.set.ByPackage(pkg)
 		if !ok {
 			continue
 		}

@@ -16,7 +16,6 @@ func (e *Engine) inputFor(t *input.Target) ast.Value {
 		ast.Item(ast.StringTerm("policy"), ast.NewTerm(policy)),
 		ast.Item(ast.StringTerm("config"), ast.NewTerm(e.config)),
 		ast.Item(ast.StringTerm("options"), ast.NewTerm(e.options)),
-		ast.Item(ast.StringTerm("derived"), ast.NewTerm(derived(policy))),
 	)
 	if compact, err := t.CompactPolicy(); err == nil && compact != nil {
 		doc.Insert(ast.StringTerm("policy_size"), ast.IntNumberTerm(len(compact)))

@@ -24,9 +24,20 @@ var builtin embed.FS
 // DocsBase is where the rule documentation pages are published.
 const DocsBase = "https://github.com/ssmpolicy/ssmpolicy/blob/main/rules/"
 
-// PackagePrefix is the Rego package under which every rule lives, built-in or custom:
-// a rule is the package ssmpolicy.rules.<name>, its findings the set `report`.
-const PackagePrefix = "ssmpolicy.rules."
+// PackageRoot is the Rego package under which every rule lives, built-in or custom: a rule is
+// the package ssmpolicy.rules[name], its findings the set `report`. The built-in rules are
+// named by their id, ssmpolicy.rules["principal-wildcard"], so that folder, package and id
+// are one name; custom rules may also use ssmpolicy.rules.name.
+const PackageRoot = "ssmpolicy.rules"
+
+// rulesRoot is PackageRoot as a reference.
+var rulesRoot = ast.MustParseRef("data." + PackageRoot)
+
+// RulePackage is the package path (without data.) of the rule package name under PackageRoot,
+// written as Rego writes it: ssmpolicy.rules["principal-wildcard"], ssmpolicy.rules.version.
+func RulePackage(name string) string {
+	return strings.TrimPrefix(rulesRoot.Append(ast.StringTerm(name)).String(), "data.")
+}
 
 // Rule is one entry of the catalogue.
 type Rule struct {
@@ -38,7 +49,9 @@ type Rule struct {
 	Kinds []string
 	// Requires lists the facts the rule needs: arn, tier, type, key.
 	Requires []string
-	// Source names where the rule's fact is documented (a section of SSM-FACTS.md).
+	// Source names where the rule's fact is documented: sections of docs/aws-facts.md, or of
+	// the docs page about the tool's own behaviour, as `docs/FILE.md, "Section" and "Section"`
+	// joined by "; ".
 	Source string
 	// Inference is set when AWS does not document what the rule checks.
 	Inference bool
@@ -101,10 +114,10 @@ func (s *Set) add(file, src string, custom bool, doc func(id string) string) err
 		return FormatError(err)
 	}
 	s.Modules[file] = mod
-	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
-	if !strings.HasPrefix(pkg, PackagePrefix) || strings.HasSuffix(pkg, "_test") {
+	if !isRulePackage(mod.Package.Path) {
 		return nil
 	}
+	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
 	r, err := ruleFromAnnotations(file, pkg, mod)
 	if err != nil {
 		return err
@@ -138,10 +151,21 @@ func (s *Set) Get(id string) (*Rule, bool) {
 	return r, ok
 }
 
-// ByPackage returns the rule whose package (without data.) is pkg.
-func (s *Set) ByPackage(pkg string) (*Rule, bool) {
-	r, ok := s.byPkg[pkg]
+// ByPackage returns the rule whose package is data.ssmpolicy.rules[name]: name is what the
+// engine's query binds for each rule package.
+func (s *Set) ByPackage(name string) (*Rule, bool) {
+	r, ok := s.byPkg[RulePackage(name)]
 	return r, ok
+}
+
+// isRulePackage says whether a package path is a rule: under data.ssmpolicy.rules, and not a
+// test package (whose last name ends in _test).
+func isRulePackage(path ast.Ref) bool {
+	if len(path) <= len(rulesRoot) || !path.HasPrefix(rulesRoot) {
+		return false
+	}
+	last, ok := path[len(path)-1].Value.(ast.String)
+	return !ok || !strings.HasSuffix(string(last), "_test")
 }
 
 // IDs lists every rule id, sorted.

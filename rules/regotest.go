@@ -8,6 +8,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
 // TestResult is the outcome of one Rego test (a rule named test_*).
@@ -21,9 +23,10 @@ type TestResult struct {
 }
 
 // RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
-// `opa test` does. timeout bounds each test.
+// `opa test` does, with the built-ins the engine gives the rules. timeout bounds each test.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
 	ch, err := tester.NewRunner().
+		AddCustomBuiltins(builtins.ForTests()).
 		SetStore(inmem.New()).
 		SetDefaultRegoVersion(ast.RegoV1).
 		SetTimeout(timeout).

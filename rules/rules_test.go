@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
-// catalogueIDs are the rule ids PRODUCT.md fixes, with their default levels.
+// catalogueIDs are the rule ids the product promises, with their default levels.
 var catalogueIDs = map[string]string{
 	"invalid-json": "error", "duplicate-key": "error", "schema": "error", "version": "warning",
 	"sid-duplicate": "error", "sid-format": "warning", "policy-size": "error",
@@ -25,7 +28,7 @@ var catalogueIDs = map[string]string{
 	"resource-kind": "error", "condition-operator": "error", "condition-value": "error",
 	"condition-key": "warning", "parameter-tier": "error", "securestring-key": "error",
 	"suppression-expired": "warning", "context-missing": "warning",
-	// These two extend PRODUCT.md's catalogue for --live: what AWS says contradicts the input,
+	// These two extend the first catalogue for --live: what AWS says contradicts the input,
 	// and a parameter AWS does not have.
 	"context-mismatch": "warning", "resource-not-found": "error",
 	// audit's own findings.
@@ -59,7 +62,7 @@ func TestRego(t *testing.T) {
 	t.Logf("%d Rego tests", len(results))
 }
 
-// TestCatalogue checks that every rule PRODUCT.md names exists at its documented level, and
+// TestCatalogue checks that every rule the product promises exists at its level, and
 // that every rule folder has its metadata, its documentation page and its tests.
 func TestCatalogue(t *testing.T) {
 	set, err := Builtin()
@@ -69,23 +72,23 @@ func TestCatalogue(t *testing.T) {
 	for id, level := range catalogueIDs {
 		r, ok := set.Get(id)
 		if !ok {
-			t.Errorf("rule %s is in the catalogue of PRODUCT.md but not implemented", id)
+			t.Errorf("rule %s is in the promised catalogue but not implemented", id)
 			continue
 		}
 		if r.Level.String() != level {
-			t.Errorf("rule %s: level %s, PRODUCT.md says %s", id, r.Level, level)
+			t.Errorf("rule %s: level %s, the catalogue says %s", id, r.Level, level)
 		}
 	}
 	for _, r := range set.Rules {
 		if _, ok := catalogueIDs[r.ID]; !ok {
-			t.Errorf("rule %s is not in PRODUCT.md's catalogue", r.ID)
+			t.Errorf("rule %s is not in the promised catalogue", r.ID)
 		}
 		dir := filepath.Dir(strings.TrimPrefix(r.File, "rules/"))
 		if dir != r.ID {
 			t.Errorf("rule %s lives in folder %s: the folder must be named after the id", r.ID, dir)
 		}
-		if want := strings.ReplaceAll(r.ID, "-", "_"); r.Package != PackagePrefix+want {
-			t.Errorf("rule %s: package %s, want %s", r.ID, r.Package, PackagePrefix+want)
+		if want := RulePackage(r.ID); r.Package != want {
+			t.Errorf("rule %s: package %s, want %s", r.ID, r.Package, want)
 		}
 		if r.Title == "" || r.Description == "" || len(r.Kinds) == 0 || r.Source == "" {
 			t.Errorf("rule %s: metadata needs title, description, custom.kinds and custom.source", r.ID)
@@ -110,6 +113,34 @@ func TestCatalogue(t *testing.T) {
 			}
 		} else if !slices.Contains([]string{"go"}, r.Engine) {
 			t.Errorf("rule %s: unknown engine %q", r.ID, r.Engine)
+		}
+	}
+}
+
+// TestConditionOperatorsAgree: the operators condition-operator suggests (a Rego literal, which
+// costs nothing per policy) are the ones the built-in ssmpolicy.condition.operator reads.
+func TestConditionOperatorsAgree(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
+	c.Compile(set.Modules)
+	if c.Failed() {
+		t.Fatal(FormatError(c.Errors))
+	}
+	rs, err := rego.New(rego.Query("x := data.ssmpolicy.conditions.operators"), rego.Compiler(c)).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("%v %v", rs, err)
+	}
+	got := rs[0].Bindings["x"].(map[string]any)
+	want := builtins.ConditionOperators()
+	if len(got) != len(want) {
+		t.Errorf("the Rego list has %d operators, the built-in %d", len(got), len(want))
+	}
+	for _, op := range want {
+		if got[strings.ToLower(op)] != op {
+			t.Errorf("operator %s: the Rego list has %v", op, got[strings.ToLower(op)])
 		}
 	}
 }

@@ -15,84 +15,99 @@
 #   level: warning
 #   kinds: [parameter]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.action_not_promotable
+#   source: docs/aws-facts.md, "Promoting a parameter share" and "What a parameter share grants"
+package ssmpolicy.rules["action-not-promotable"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.actions
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-# written lists every Action value of the Allow statements.
-written := [a | some a in lib.action_values; a.allow]
+# _written lists every Action value of the Allow statements.
+_written := [a | some a in actions.values; a.allow]
 
-granted := {a.lower | some a in lib.action_values; a.allow}
-
-read_only := "AWSRAMDefaultPermissionSSMParameterReadOnly"
-
-with_history := "AWSRAMPermissionSSMParameterReadOnlyWithHistory"
-
-# distance(set) is how many actions differ between what the policy grants and set.
-distance(set) := count(set - granted) + count(granted - set)
-
-# nearest is the managed permission the policy is closest to. The two sets differ by
-# ssm:GetParameterHistory only, so the distances never tie.
-nearest := {"name": read_only, "set": lib.parameter_read_only} if {
-	distance(lib.parameter_read_only) < distance(lib.parameter_with_history)
+_granted contains a.lower if {
+	some a in actions.values
+	a.allow
 }
 
-nearest := {"name": with_history, "set": lib.parameter_with_history} if {
-	distance(lib.parameter_with_history) < distance(lib.parameter_read_only)
+_read_only := "AWSRAMDefaultPermissionSSMParameterReadOnly"
+
+_with_history := "AWSRAMPermissionSSMParameterReadOnlyWithHistory"
+
+# _distance(set) is how many actions differ between what the policy grants and set.
+_distance(set) := count(set - _granted) + count(_granted - set)
+
+# _nearest is the managed permission the policy is closest to. The two sets differ by
+# ssm:GetParameterHistory only, so the distances never tie.
+_nearest := {"name": _read_only, "set": actions.parameter_read_only} if {
+	_distance(actions.parameter_read_only) < _distance(actions.parameter_with_history)
+}
+
+_nearest := {"name": _with_history, "set": actions.parameter_with_history} if {
+	_distance(actions.parameter_with_history) < _distance(actions.parameter_read_only)
 }
 
 # The finding is about the union of the Allow statements: it points at the Action of the
 # first Allow statement.
-report contains lib.finding(array.concat(first.path, ["Action"]), msg) if {
-	lib.kind == "parameter"
-	not granted in {lib.parameter_read_only, lib.parameter_with_history}
-	not any_not_action
-	not any_unknown
-	first := [st | some st in lib.statements; lib.allow(st); "Action" in object.keys(st.value)][0]
-	distance(nearest.set) > 0
-	msg := sprintf("the Allow statements' actions are not one of RAM's managed permissions for parameters, so promoting the share this policy creates will fail: %s to match %s (%s)", [
-		change_text, nearest.name, lib.action_list(nearest.set),
-	])
+report contains findings.at(array.concat(first.path, ["Action"]), msg) if {
+	target.kind == "parameter"
+	not _granted in {actions.parameter_read_only, actions.parameter_with_history}
+	not _any_not_action
+	not _any_unknown
+	_distance(_nearest.set) > 0
+	first := [st | some st in statements.list; statements.allow(st); "Action" in object.keys(st.value)][0]
+	msg := sprintf(
+		concat("", [
+			"the Allow statements' actions are not one of RAM's managed permissions for parameters, so ",
+			"promoting the share this policy creates will fail: %s to match %s (%s)",
+		]),
+		[_change_text, _nearest.name, actions.list(_nearest.set)],
+	)
 }
 
 # An Allow statement with NotAction has no action list a managed permission could match.
-report contains lib.finding(array.concat(st.path, ["NotAction"]), msg) if {
-	lib.kind == "parameter"
-	some st in lib.statements
-	lib.allow(st)
+report contains findings.at(array.concat(st.path, ["NotAction"]), msg) if {
+	target.kind == "parameter"
+	some st in statements.list
+	statements.allow(st)
 	"NotAction" in object.keys(st.value)
-	msg := sprintf("NotAction cannot be promoted: RAM's managed permissions for parameters are action lists; use \"Action\": [%s] (%s)", [
-		concat(", ", [sprintf("%q", [lib.action_name(a)]) | some a in sort(lib.parameter_read_only)]), read_only,
-	])
+	msg := sprintf(
+		concat("", [
+			"NotAction cannot be promoted: RAM's managed permissions for parameters are action lists; use ",
+			"\"Action\": [%s] (%s)",
+		]),
+		[concat(", ", [sprintf("%q", [ssmpolicy.action.name(a)]) | some a in sort(actions.parameter_read_only)]), _read_only],
+	)
 }
 
-any_not_action if {
-	some st in lib.statements
-	lib.allow(st)
+_any_not_action if {
+	some st in statements.list
+	statements.allow(st)
 	"NotAction" in object.keys(st.value)
 }
 
-any_unknown if {
-	some a in written
-	lib.unknown(a.value)
+_any_unknown if {
+	some a in _written
+	text.unknown(a.value)
 }
 
-remove := sort({a.value | some a in written; lower(a.value) in (granted - nearest.set)})
+_remove := sort({a.value | some a in _written; lower(a.value) in (_granted - _nearest.set)})
 
-add := [lib.action_name(a) | some a in sort(nearest.set - granted)]
+_add := [ssmpolicy.action.name(a) | some a in sort(_nearest.set - _granted)]
 
-change_text := sprintf("remove %s and add %s", [concat(", ", remove), concat(", ", add)]) if {
-	count(remove) > 0
-	count(add) > 0
+_change_text := sprintf("remove %s and add %s", [concat(", ", _remove), concat(", ", _add)]) if {
+	count(_remove) > 0
+	count(_add) > 0
 }
 
-change_text := sprintf("remove %s", [concat(", ", remove)]) if {
-	count(remove) > 0
-	count(add) == 0
+_change_text := sprintf("remove %s", [concat(", ", _remove)]) if {
+	count(_remove) > 0
+	count(_add) == 0
 }
 
-change_text := sprintf("add %s", [concat(", ", add)]) if {
-	count(remove) == 0
-	count(add) > 0
+_change_text := sprintf("add %s", [concat(", ", _add)]) if {
+	count(_remove) == 0
+	count(_add) > 0
 }

@@ -12,47 +12,55 @@
 #   id: action-unsupported
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters" and "OpsItemGroup"
+#   source: docs/aws-facts.md, "What a parameter share grants" and "Sharing an OpsItemGroup"
 #   inference: true
-package ssmpolicy.rules.action_unsupported
+package ssmpolicy.rules["action-unsupported"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.actions
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-report contains lib.finding(a.path, message(a.value)) if {
-	some a in lib.action_values
-	not a.lower in lib.allowed_actions
-	count(lib.allowed_matched(a.value)) == 0
+report contains findings.at(a.path, _message(a.value)) if {
+	some a in actions.values
+	not a.lower in actions.allowed
+	count(actions.matched(a.value)) == 0
 }
 
-# service is the known service prefix of an action, lower-cased.
-service(v) := s if {
+# _service is the known service prefix of an action, lower-cased.
+_service(v) := s if {
 	i := indexof(v, ":")
 	i > 0
 	s := lower(substring(v, 0, i))
-	not lib.iam_special(s)
+	not text.special(s)
 }
 
-message(v) := sprintf("%q is an action of another service (%s): an SSM resource policy grants only SSM actions, and %s", [lib.shown(v), service(v), lib.allowed_actions_text]) if {
-	service(v) != "ssm"
+_message(v) := sprintf(
+	"%q is an action of another service (%s): an SSM resource policy grants only SSM actions, and %s",
+	[text.shown(v), _service(v), actions.allowed_text],
+) if {
+	_service(v) != "ssm"
 }
 
-message(v) := sprintf("%q is not an action: write SERVICE:Action, and %s", [lib.shown(v), lib.allowed_actions_text]) if {
-	not service(v)
-	not lib.iam_special(v)
+_message(v) := sprintf("%q is not an action: write SERVICE:Action, and %s", [text.shown(v), actions.allowed_text]) if {
+	not _service(v)
+	not text.special(v)
 }
 
-message(v) := sprintf("%q matches no action this resource can share: %s", [lib.shown(v), lib.allowed_actions_text]) if {
-	not service(v) != "ssm"
-	lib.wildcard(v)
+_message(v) := sprintf("%q matches no action this resource can share: %s", [text.shown(v), actions.allowed_text]) if {
+	not _service(v) != "ssm"
+	text.wildcard(v)
 }
 
-message(v) := sprintf("%q cannot be a shareable action, whatever its unknown part is: %s", [lib.shown(v), lib.allowed_actions_text]) if {
-	not service(v) != "ssm"
-	not lib.wildcard(v)
-	lib.unknown(v)
+_message(v) := sprintf(
+	"%q cannot be a shareable action, whatever its unknown part is: %s",
+	[text.shown(v), actions.allowed_text],
+) if {
+	not _service(v) != "ssm"
+	not text.wildcard(v)
+	text.unknown(v)
 }
 
-message(v) := sprintf("%q cannot be shared: %s", [lib.shown(v), lib.allowed_actions_text]) if {
-	service(v) == "ssm"
-	not lib.iam_special(v)
+_message(v) := sprintf("%q cannot be shared: %s", [text.shown(v), actions.allowed_text]) if {
+	_service(v) == "ssm"
+	not text.special(v)
 }

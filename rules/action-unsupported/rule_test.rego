@@ -1,6 +1,6 @@
-package ssmpolicy.rules.action_unsupported_test
+package ssmpolicy.rules["action-unsupported_test"]
 
-import data.ssmpolicy.rules.action_unsupported as rule
+import data.ssmpolicy.rules["action-unsupported"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -19,22 +19,39 @@ test_write_action_on_a_parameter_fires_on_the_item if {
 
 test_read_actions_pass_in_any_case if {
 	count(rule.report) == 0 with input as {
-		"policy": {"Statement": [stmt(["SSM:getparameter", "ssm:GETPARAMETERS", "ssm:DescribeParameters", "ssm:GetParameterHistory"])]},
+		"policy": {"Statement": [stmt([
+			"SSM:getparameter",
+			"ssm:GETPARAMETERS",
+			"ssm:DescribeParameters",
+			"ssm:GetParameterHistory",
+		])]},
 		"resource": param,
 	}
 }
 
 test_opsitem_action_on_a_parameter_fires if {
-	paths(rule.report) == {["Statement", 0, "Action"]} with input as {"policy": {"Statement": [stmt("ssm:GetOpsItem")]}, "resource": param}
+	paths(rule.report) == {["Statement", 0, "Action"]} with input as {
+		"policy": {"Statement": [stmt("ssm:GetOpsItem")]},
+		"resource": param,
+	}
 }
 
 test_parameter_action_on_an_opsitemgroup_fires if {
-	paths(rule.report) == {["Statement", 0, "Action", 0]} with input as {"policy": {"Statement": [stmt(["ssm:GetParameter", "ssm:CreateOpsItem"])]}, "resource": group}
+	paths(rule.report) == {["Statement", 0, "Action", 0]} with input as {
+		"policy": {"Statement": [stmt(["ssm:GetParameter", "ssm:CreateOpsItem"])]},
+		"resource": group,
+	}
 }
 
 test_opsitemgroup_example_actions_pass if {
 	count(rule.report) == 0 with input as {
-		"policy": {"Statement": [stmt(["ssm:CreateOpsItem", "ssm:AddTagsToResource", "ssm:GetOpsItem", "ssm:UpdateOpsItem", "ssm:DescribeOpsItems"])]},
+		"policy": {"Statement": [stmt([
+			"ssm:CreateOpsItem",
+			"ssm:AddTagsToResource",
+			"ssm:GetOpsItem",
+			"ssm:UpdateOpsItem",
+			"ssm:DescribeOpsItems",
+		])]},
 		"resource": group,
 	}
 }
@@ -44,7 +61,8 @@ test_unknown_kind_accepts_both_sets if {
 }
 
 test_unknown_kind_still_rejects_others if {
-	paths(rule.report) == {["Statement", 0, "Action"]} with input as {"policy": {"Statement": [stmt("ssm:DeleteParameter")]}}
+	doc := {"Statement": [stmt("ssm:DeleteParameter")]}
+	paths(rule.report) == {["Statement", 0, "Action"]} with input as {"policy": doc}
 }
 
 test_other_service_fires_and_says_so if {
@@ -61,7 +79,10 @@ test_deny_statements_are_checked_too if {
 }
 
 test_wildcard_matching_something_is_left_to_action_wildcard if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(["*", "ssm:*", "ssm:Get*", "ssm:?etParameter"])]}, "resource": param}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt(["*", "ssm:*", "ssm:Get*", "ssm:?etParameter"])]},
+		"resource": param,
+	}
 }
 
 test_wildcard_matching_nothing_fires if {
@@ -72,7 +93,10 @@ test_wildcard_matching_nothing_fires if {
 }
 
 test_wildcard_for_the_other_kind_fires if {
-	paths(rule.report) == {["Statement", 0, "Action"]} with input as {"policy": {"Statement": [stmt("ssm:*OpsItem")]}, "resource": param}
+	paths(rule.report) == {["Statement", 0, "Action"]} with input as {
+		"policy": {"Statement": [stmt("ssm:*OpsItem")]},
+		"resource": param,
+	}
 }
 
 test_unknown_action_is_not_a_guess if {
@@ -80,7 +104,10 @@ test_unknown_action_is_not_a_guess if {
 }
 
 test_unknown_action_of_another_service_fires if {
-	paths(rule.report) == {["Statement", 0, "Action"]} with input as {"policy": {"Statement": [stmt("ec2:\ue000")]}, "resource": param}
+	paths(rule.report) == {["Statement", 0, "Action"]} with input as {
+		"policy": {"Statement": [stmt("ec2:\ue000")]},
+		"resource": param,
+	}
 }
 
 test_not_an_action if {

@@ -10,22 +10,33 @@
 #   id: action-wildcard
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters" and "OpsItemGroup"
-package ssmpolicy.rules.action_wildcard
+#   source: docs/aws-facts.md, "The policy grammar", "What a parameter share grants" and "Sharing an OpsItemGroup"
+package ssmpolicy.rules["action-wildcard"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.actions
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-report contains lib.finding(a.path, message(a.value)) if {
-	some a in lib.action_values
+report contains findings.at(a.path, _message(a.value)) if {
+	some a in actions.values
 	a.allow
-	lib.wildcard(a.value)
+	text.wildcard(a.value)
 }
 
-message(v) := sprintf("the action %q is a wildcard that grants whatever it matches, now and as AWS adds actions: list the actions instead (of those this resource can share, it matches %s)", [lib.shown(v), lib.action_list(m)]) if {
-	m := lib.allowed_matched(v)
+_message(v) := sprintf(
+	concat("", [
+		"the action %q is a wildcard that grants whatever it matches, now and as AWS adds actions: list ",
+		"the actions instead (of those this resource can share, it matches %s)",
+	]),
+	[text.shown(v), actions.list(m)],
+) if {
+	m := actions.matched(v)
 	count(m) > 0
 }
 
-message(v) := sprintf("the action %q is a wildcard that matches no action this resource can share: list the actions instead (%s)", [lib.shown(v), lib.allowed_actions_text]) if {
-	count(lib.allowed_matched(v)) == 0
+_message(v) := sprintf(
+	"the action %q is a wildcard that matches no action this resource can share: list the actions instead (%s)",
+	[text.shown(v), actions.allowed_text],
+) if {
+	count(actions.matched(v)) == 0
 }

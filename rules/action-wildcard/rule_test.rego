@@ -1,6 +1,6 @@
-package ssmpolicy.rules.action_wildcard_test
+package ssmpolicy.rules["action-wildcard_test"]
 
-import data.ssmpolicy.rules.action_wildcard as rule
+import data.ssmpolicy.rules["action-wildcard"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -13,11 +13,20 @@ test_star_fires if {
 }
 
 test_ssm_star_fires_on_the_list_item if {
-	paths(rule.report) == {["Statement", 0, "Action", 1]} with input as {"policy": {"Statement": [stmt({"Action": ["ssm:GetParameter", "ssm:*"]})]}}
+	paths(rule.report) == {["Statement", 0, "Action", 1]} with input as {"policy": {"Statement": [stmt({"Action": [
+		"ssm:GetParameter",
+		"ssm:*",
+	]})]}}
 }
 
 test_partial_and_question_mark_wildcards_fire if {
-	paths(rule.report) == {["Statement", 0, "Action", 0], ["Statement", 0, "Action", 1]} with input as {"policy": {"Statement": [stmt({"Action": ["ssm:GetParameter*", "ssm:GetParameter?"]})]}}
+	paths(rule.report) == {
+		["Statement", 0, "Action", 0],
+		["Statement", 0, "Action", 1],
+	} with input as {"policy": {"Statement": [stmt({"Action": [
+		"ssm:GetParameter*",
+		"ssm:GetParameter?",
+	]})]}}
 }
 
 test_case_insensitive_service if {
@@ -29,7 +38,11 @@ test_single_statement_object if {
 }
 
 test_listed_actions_pass if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:DescribeParameters"]})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Action": [
+		"ssm:GetParameter",
+		"ssm:GetParameters",
+		"ssm:DescribeParameters",
+	]})]}}
 }
 
 test_deny_is_not_a_grant if {
@@ -37,7 +50,10 @@ test_deny_is_not_a_grant if {
 }
 
 test_not_action_is_another_rule if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [object.remove(stmt({"NotAction": "ssm:*"}), ["Action"])]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.remove(
+		stmt({"NotAction": "ssm:*"}),
+		["Action"],
+	)]}}
 }
 
 test_unknown_action_is_not_a_wildcard if {
@@ -59,4 +75,3 @@ test_leading_wildcard if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"Action": "*Parameters"})]}, "resource": param}
 	contains(f.message, "ssm:DescribeParameters, ssm:GetParameters")
 }
-

@@ -11,35 +11,44 @@
 #   id: condition-key
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.condition_key
+#   source: docs/aws-facts.md, "Conditions"
+package ssmpolicy.rules["condition-key"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.conditions
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-report contains lib.finding(array.concat(b.path, [key]), msg) if {
-	some st in lib.statements
-	some b in lib.cond_blocks(st)
+report contains findings.at(array.concat(b.path, [key]), msg) if {
+	some st in statements.list
+	some b in conditions.blocks(st)
 	some key, _ in b.block
 	k := lower(key)
 	startswith(k, "aws:")
-	not lib.unknown(key)
-	not lib.cond_key_known(k)
-	msg := problem(key, k)
+	not text.unknown(key)
+	not conditions.key_known(k)
+	msg := _problem(key, k)
 }
 
-problem(key, k) := msg if {
+_problem(key, k) := msg if {
 	# a tag key prefix without the tag's name
-	some lp, p in lib.cond_tag_prefixes
+	some lp, p in conditions.tag_prefixes
 	k in {lp, trim_suffix(lp, "/")}
 	msg := sprintf("%q names no tag: write %sTAGNAME", [key, p])
 } else := msg if {
 	# a misspelled tag key prefix: compare what comes before the slash
 	contains(key, "/")
 	before := concat("", [split(key, "/")[0], "/"])
-	p := lib.cond_closest(before, lib.cond_tag_prefixes)
+	p := conditions.closest(before, conditions.tag_prefixes)
 	suggestion := concat("", [p, substring(key, count(before), -1)])
 	msg := sprintf("%q is not an AWS global condition key: did you mean %q?", [key, suggestion])
 } else := msg if {
-	suggestion := lib.cond_closest(key, lib.cond_global_keys)
+	suggestion := conditions.closest(key, conditions.global_keys)
 	msg := sprintf("%q is not an AWS global condition key: did you mean %q?", [key, suggestion])
-} else := sprintf("%q is not an AWS global condition key, so it is never in the request: use a documented aws: key or the service's own key (ssm:...)", [key])
+} else := sprintf(
+	concat("", [
+		"%q is not an AWS global condition key, so it is never in the request: use a documented aws: key ",
+		"or the service's own key (ssm:...)",
+	]),
+	[key],
+)

@@ -1,13 +1,21 @@
-package ssmpolicy.rules.condition_key_test
+package ssmpolicy.rules["condition-key_test"]
 
-import data.ssmpolicy.rules.condition_key as rule
+import data.ssmpolicy.rules["condition-key"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(condition) := {"Effect": "Allow", "Principal": "*", "Action": "ssm:GetParameter", "Resource": "*", "Condition": condition}
+stmt(condition) := {
+	"Effect": "Allow",
+	"Principal": "*",
+	"Action": "ssm:GetParameter",
+	"Resource": "*",
+	"Condition": condition,
+}
 
 # check(keys) is the set of keys that fire.
-check(keys) := {f.path[4] | some f in rule.report with input as {"policy": {"Statement": [stmt({"StringEquals": {k: "x" | some k in keys}})]}}}
+check(keys) := {f.path[4] |
+	some f in rule.report with input as {"policy": {"Statement": [stmt({"StringEquals": {k: "x" | some k in keys}})]}}
+}
 
 message(key) := m if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"StringEquals": {key: "x"}})]}}
@@ -27,7 +35,14 @@ test_unknown_keys_fire if {
 	check([
 		"aws:SourceIpAddress", "aws:PrincipleOrgID", "aws:PrincipalTag", "aws:ResourceTag/",
 		"aws:ResourceTags/env", "aws:Foo",
-	]) == {"aws:SourceIpAddress", "aws:PrincipleOrgID", "aws:PrincipalTag", "aws:ResourceTag/", "aws:ResourceTags/env", "aws:Foo"}
+	]) == {
+		"aws:SourceIpAddress",
+		"aws:PrincipleOrgID",
+		"aws:PrincipalTag",
+		"aws:ResourceTag/",
+		"aws:ResourceTags/env",
+		"aws:Foo",
+	}
 }
 
 test_other_services_keys_are_not_this_rule if {
@@ -43,7 +58,8 @@ test_suggestions if {
 }
 
 test_path_and_single_statement_object if {
-	paths(rule.report) == {["Statement", "Condition", "StringEquals", "aws:PrincipleOrgID"]} with input as {"policy": {"Statement": stmt({"StringEquals": {"aws:PrincipleOrgID": "o-abc123"}})}}
+	doc := {"Statement": stmt({"StringEquals": {"aws:PrincipleOrgID": "o-abc123"}})}
+	paths(rule.report) == {["Statement", "Condition", "StringEquals", "aws:PrincipleOrgID"]} with input as {"policy": doc}
 }
 
 test_unknown_key_is_not_a_guess if {

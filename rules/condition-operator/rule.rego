@@ -12,51 +12,67 @@
 #   id: condition-operator
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.condition_operator
+#   source: docs/aws-facts.md, "Conditions"
+package ssmpolicy.rules["condition-operator"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.conditions
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-report contains lib.finding(array.concat(st.path, ["Condition", op]), msg) if {
-	some st in lib.statements
+report contains findings.at(array.concat(st.path, ["Condition", op]), msg) if {
+	some st in statements.list
 	is_object(st.value.Condition)
 	some op, _ in st.value.Condition
-	not lib.unknown(op)
-	msg := problem(op)
+	not text.unknown(op)
+	msg := _problem(op)
 }
 
-problem(op) := msg if {
-	parsed := lib.cond_parse(op)
+_problem(op) := msg if {
+	parsed := ssmpolicy.condition.operator(op)
 	parsed.base == "Null"
 	parsed.if_exists
-	msg := sprintf("%q: Null has no IfExists form, since Null itself tests whether the key is present; write %q", [op, concat("", [parsed.prefix, "Null"])])
+	msg := sprintf(
+		"%q: Null has no IfExists form, since Null itself tests whether the key is present; write %q",
+		[op, concat("", [parsed.prefix, "Null"])],
+	)
 } else := msg if {
-	parsed := lib.cond_parse(op)
+	parsed := ssmpolicy.condition.operator(op)
 	parsed.spelled != op
 	msg := sprintf("the condition operator %q is written %q in IAM's grammar: write it so", [op, parsed.spelled])
 } else := msg if {
-	not lib.cond_parse(op)
-	msg := unknown_message(op)
+	not ssmpolicy.condition.operator(op)
+	msg := _unknown_message(op)
 }
 
-# unknown_message names the closest operator when there is one.
-unknown_message(op) := msg if {
+# _unknown_message names the closest operator when there is one.
+_unknown_message(op) := msg if {
 	# a set prefix that is neither ForAllValues: nor ForAnyValue:
 	contains(op, ":")
-	lib.cond_split(op).prefix == ""
+	conditions.parts(op).prefix == ""
 	before := split(op, ":")[0]
-	msg := sprintf("%q is not a condition operator: the set operator prefix %q must be ForAllValues: or ForAnyValue:", [op, concat("", [before, ":"])])
+	msg := sprintf(
+		"%q is not a condition operator: the set operator prefix %q must be ForAllValues: or ForAnyValue:",
+		[op, concat("", [before, ":"])],
+	)
 } else := msg if {
-	s := lib.cond_split(op)
+	s := conditions.parts(op)
 	rest := trim_suffix(s.rest, "IfExists")
 	ie := s.rest != rest
-	base := lib.cond_closest(rest, lib.cond_base_by_lower)
-	suggestion := concat("", [s.prefix, base, if_exists(ie, base)])
+	base := conditions.closest(rest, conditions.operators)
+	suggestion := concat("", [s.prefix, base, _if_exists(ie, base)])
 	msg := sprintf("%q is not a condition operator: did you mean %q?", [op, suggestion])
-} else := sprintf("%q is not a condition operator: IAM knows the String, Numeric, Date, Arn, Bool, BinaryEquals, IpAddress, NotIpAddress and Null operators, with an IfExists suffix and a ForAllValues: or ForAnyValue: prefix", [op])
+} else := sprintf(
+	concat("", [
+		"%q is not a condition operator: IAM knows the String, Numeric, Date, Arn, Bool, BinaryEquals, ",
+		"IpAddress, NotIpAddress and Null operators, with an IfExists suffix and a ForAllValues: or ",
+		"ForAnyValue: prefix",
+	]),
+	[op],
+)
 
-if_exists(true, base) := "IfExists" if base != "Null"
+_if_exists(true, base) := "IfExists" if base != "Null"
 
-if_exists(true, "Null") := ""
+_if_exists(true, "Null") := ""
 
-if_exists(false, _) := ""
+_if_exists(false, _) := ""

@@ -1,10 +1,16 @@
-package ssmpolicy.rules.condition_operator_test
+package ssmpolicy.rules["condition-operator_test"]
 
-import data.ssmpolicy.rules.condition_operator as rule
+import data.ssmpolicy.rules["condition-operator"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(condition) := {"Effect": "Allow", "Principal": "*", "Action": "ssm:GetParameter", "Resource": "*", "Condition": condition}
+stmt(condition) := {
+	"Effect": "Allow",
+	"Principal": "*",
+	"Action": "ssm:GetParameter",
+	"Resource": "*",
+	"Condition": condition,
+}
 
 block := {"aws:PrincipalOrgID": "o-abc123"}
 
@@ -25,13 +31,29 @@ test_known_operators_pass if {
 }
 
 test_unknown_operators_fire_each if {
-	paths(rule.report) == {["Statement", 0, "Condition", op] | some op in ops} with input as {"policy": {"Statement": [stmt(cond(ops))]}}
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Condition",
+		op,
+	] |
+		some op in ops
+	} with input as {"policy": {"Statement": [stmt(cond(ops))]}}
 }
 
-ops := ["StringEqual", "stringequals", "NullIfExists", "ForAllValue:StringEquals", "forallvalues:StringEquals", "Matches", "StringEqualsIfexists"]
+ops := [
+	"StringEqual",
+	"stringequals",
+	"NullIfExists",
+	"ForAllValue:StringEquals",
+	"forallvalues:StringEquals",
+	"Matches",
+	"StringEqualsIfexists",
+]
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Condition", "StringEqual"]} with input as {"policy": {"Statement": stmt({"StringEqual": block})}}
+	doc := {"Statement": stmt({"StringEqual": block})}
+	paths(rule.report) == {["Statement", "Condition", "StringEqual"]} with input as {"policy": doc}
 }
 
 test_misspelling_suggests_the_operator if {
@@ -67,5 +89,6 @@ test_no_condition if {
 }
 
 test_operator_of_a_malformed_block_is_still_checked if {
-	paths(rule.report) == {["Statement", 0, "Condition", "StringEqual"]} with input as {"policy": {"Statement": [stmt({"StringEqual": "o-abc123"})]}}
+	doc := {"Statement": [stmt({"StringEqual": "o-abc123"})]}
+	paths(rule.report) == {["Statement", 0, "Condition", "StringEqual"]} with input as {"policy": doc}
 }

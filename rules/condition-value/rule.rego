@@ -11,34 +11,40 @@
 #   id: condition-value
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.condition_value
+#   source: docs/aws-facts.md, "Conditions"
+package ssmpolicy.rules["condition-value"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.conditions
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-report contains lib.finding(e.path, msg) if {
-	some st in lib.statements
-	some b in lib.cond_blocks(st)
-	parsed := lib.cond_parse(b.op)
-	family := lib.cond_family(parsed.base)
+report contains findings.at(e.path, msg) if {
+	some st in statements.list
+	some b in conditions.blocks(st)
+	parsed := ssmpolicy.condition.operator(b.op)
+	family := parsed.family
 	family != "string"
 	some key, x in b.block
-	some e in lib.cond_values(x, array.concat(b.path, [key]))
-	checked(e.value)
-	not valid(family, e.value)
-	msg := sprintf("%s compares %s, and %s is not one: %s", [parsed.spelled, expected[family], shown(e.value), fix[family]])
+	some e in conditions.values(x, array.concat(b.path, [key]))
+	_checked(e.value)
+	not ssmpolicy.condition.value_ok(family, e.value)
+	msg := sprintf(
+		"%s compares %s, and %s is not one: %s",
+		[parsed.spelled, _expected[family], _shown(e.value), _fix[family]],
+	)
 }
 
 # A value with a part known only at deploy time, or a policy variable, is not checked.
-checked(v) if not is_string(v)
+_checked(v) if not is_string(v)
 
-checked(v) if {
+_checked(v) if {
 	is_string(v)
-	not lib.unknown(v)
+	not text.unknown(v)
 	not contains(v, "${")
 }
 
-expected := {
+_expected := {
 	"bool": "true or false",
 	"numeric": "numbers",
 	"date": "dates and times",
@@ -47,138 +53,18 @@ expected := {
 	"binary": "base64-encoded binary values",
 }
 
-fix := {
+_fix := {
 	"bool": "write true or false",
 	"numeric": "write a number, like 3600 or \"3600\"",
 	"date": "write an ISO 8601 date or time, like \"2026-01-31T23:59:59Z\", or epoch seconds",
 	"ip": "write an IPv4 or IPv6 address or CIDR range, like \"203.0.113.0/24\" or \"2001:db8::/32\"",
-	"arn": "write an ARN, like \"arn:aws:ssm:us-east-1:111122223333:parameter/name\" (wildcards are allowed in each field)",
+	"arn": concat("", [
+		"write an ARN, like \"arn:aws:ssm:us-east-1:111122223333:parameter/name\" (wildcards are allowed ",
+		"in each field)",
+	]),
 	"binary": "write the bytes base64-encoded",
 }
 
-shown(v) := lib.principal_shown(v) if is_string(v)
+_shown(v) := text.quoted(v) if is_string(v)
 
-shown(v) := json.marshal(v) if not is_string(v)
-
-valid("bool", v) if is_boolean(v)
-
-valid("bool", v) if {
-	is_string(v)
-	lower(v) in {"true", "false"}
-}
-
-valid("numeric", v) if is_number(v)
-
-valid("numeric", v) if {
-	is_string(v)
-	regex.match(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, v)
-}
-
-valid("date", v) if is_number(v)
-
-valid("date", v) if {
-	is_string(v)
-	regex.match(`^[0-9]+$`, v)
-}
-
-valid("date", v) if {
-	is_string(v)
-	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$`, v)
-	time.parse_ns("2006-01-02", substring(v, 0, 10))
-	time_ok(v)
-}
-
-valid("date", v) if {
-	is_string(v)
-	regex.match(`^[0-9]{8}T[0-9]{6}Z$`, v)
-}
-
-valid("ip", v) if {
-	is_string(v)
-	ipv4(v)
-}
-
-valid("ip", v) if {
-	is_string(v)
-	ipv6(v)
-}
-
-valid("arn", v) if {
-	is_string(v)
-	parts := split(v, ":")
-	count(parts) >= 6
-	parts[0] == "arn"
-}
-
-valid("binary", v) if {
-	is_string(v)
-	base64.is_valid(v)
-}
-
-# time_ok: the hours, minutes and seconds of a date-time are in range.
-time_ok(v) if count(v) == 10
-
-time_ok(v) if {
-	count(v) > 10
-	to_number(substring(v, 11, 2)) < 24
-	to_number(substring(v, 14, 2)) < 60
-	seconds_ok(v)
-}
-
-seconds_ok(v) if not regex.match(`^.{16}:`, v)
-
-seconds_ok(v) if {
-	regex.match(`^.{16}:`, v)
-	to_number(substring(v, 17, 2)) < 60
-}
-
-ipv4(v) if {
-	regex.match(`^[0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?$`, v)
-	[address, prefix] := address_and_prefix(v)
-	every octet in split(address, ".") {
-		to_number(octet) <= 255
-	}
-	prefix <= 32
-}
-
-ipv6(v) if {
-	regex.match(`^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(/[0-9]{1,3})?$`, v)
-	[address, prefix] := address_and_prefix(v)
-	prefix <= 128
-	ipv6_groups(address, split(address, ":"))
-}
-
-# An IPv4 address may end an IPv6 one (::ffff:192.0.2.1), standing for two groups.
-ipv6(v) if {
-	regex.match(`^[0-9A-Fa-f:]*:[0-9.]+(/[0-9]{1,3})?$`, v)
-	[address, prefix] := address_and_prefix(v)
-	prefix <= 128
-	groups := split(address, ":")
-	ipv4(groups[count(groups) - 1])
-	ipv6_groups(address, array.concat(array.slice(groups, 0, count(groups) - 1), ["0", "0"]))
-}
-
-ipv6_groups(address, groups) if {
-	every g in groups {
-		count(g) <= 4
-	}
-	compressed := count(indexof_n(address, "::"))
-	compressed <= 1
-	ipv6_group_count(address, count(groups), compressed)
-}
-
-# Eight groups written out, or fewer with one :: standing for the rest.
-ipv6_group_count(address, n, 0) if {
-	n == 8
-	not startswith(address, ":")
-	not endswith(address, ":")
-}
-
-ipv6_group_count(_, n, 1) if n <= 9
-
-address_and_prefix(v) := [parts[0], to_number(parts[1])] if {
-	parts := split(v, "/")
-	count(parts) == 2
-}
-
-address_and_prefix(v) := [v, 0] if not contains(v, "/")
+_shown(v) := json.marshal(v) if not is_string(v)

@@ -1,13 +1,21 @@
-package ssmpolicy.rules.condition_value_test
+package ssmpolicy.rules["condition-value_test"]
 
-import data.ssmpolicy.rules.condition_value as rule
+import data.ssmpolicy.rules["condition-value"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(condition) := {"Effect": "Allow", "Principal": "*", "Action": "ssm:GetParameter", "Resource": "*", "Condition": condition}
+stmt(condition) := {
+	"Effect": "Allow",
+	"Principal": "*",
+	"Action": "ssm:GetParameter",
+	"Resource": "*",
+	"Condition": condition,
+}
 
 # check(op, values) is the set of indexes of the values that fire.
-check(op, values) := {f.path[5] | some f in rule.report with input as {"policy": {"Statement": [stmt({op: {"aws:Key": values}})]}}}
+check(op, values) := {f.path[5] |
+	some f in rule.report with input as {"policy": {"Statement": [stmt({op: {"aws:Key": values}})]}}
+}
 
 test_bool if {
 	check("Bool", [true, false, "true", "False", "yes", 1, "1"]) == {4, 5, 6}
@@ -59,7 +67,10 @@ test_ip if {
 }
 
 test_ipv4_mapped_ipv6 if {
-	check("IpAddress", ["::ffff:192.0.2.1", "::ffff:192.0.2.1/128", "::ffff:300.0.2.1", "1:2:3:4:5:6:7:192.0.2.1"]) == {2, 3}
+	check(
+		"IpAddress",
+		["::ffff:192.0.2.1", "::ffff:192.0.2.1/128", "::ffff:300.0.2.1", "1:2:3:4:5:6:7:192.0.2.1"],
+	) == {2, 3}
 }
 
 test_not_ip_address_if_exists if {
@@ -94,15 +105,19 @@ test_string_operators_take_anything if {
 }
 
 test_single_value_path_and_statement_object if {
-	paths(rule.report) == {["Statement", "Condition", "Bool", "aws:SecureTransport"]} with input as {"policy": {"Statement": stmt({"Bool": {"aws:SecureTransport": "yes"}})}}
+	doc := {"Statement": stmt({"Bool": {"aws:SecureTransport": "yes"}})}
+	paths(rule.report) == {["Statement", "Condition", "Bool", "aws:SecureTransport"]} with input as {"policy": doc}
 }
 
 test_list_value_path if {
-	paths(rule.report) == {["Statement", 0, "Condition", "NumericLessThan", "aws:MultiFactorAuthAge", 1]} with input as {"policy": {"Statement": [stmt({"NumericLessThan": {"aws:MultiFactorAuthAge": ["3600", "an hour"]}})]}}
+	doc := {"Statement": [stmt({"NumericLessThan": {"aws:MultiFactorAuthAge": ["3600", "an hour"]}})]}
+	want := {["Statement", 0, "Condition", "NumericLessThan", "aws:MultiFactorAuthAge", 1]}
+	paths(rule.report) == want with input as {"policy": doc}
 }
 
 test_message_names_value_and_type if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}})]}}
+	doc := {"Statement": [stmt({"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}})]}
+	some f in rule.report with input as {"policy": doc}
 	contains(f.message, `"an hour"`)
 	contains(f.message, "NumericLessThan compares numbers")
 }

@@ -9,14 +9,22 @@
 #   id: not-action
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.not_action
+#   source: docs/aws-facts.md, "The policy grammar"
+package ssmpolicy.rules["not-action"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.actions
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
 
-report contains lib.finding(array.concat(st.path, ["NotAction"]), msg) if {
-	some st in lib.statements
-	lib.allow(st)
+report contains findings.at(array.concat(st.path, ["NotAction"]), msg) if {
+	some st in statements.list
+	statements.allow(st)
 	"NotAction" in object.keys(st.value)
-	msg := sprintf("NotAction with Allow grants every action it does not list, including ones AWS adds later: name the granted actions in Action instead (%s)", [lib.allowed_actions_text])
+	msg := sprintf(
+		concat("", [
+			"NotAction with Allow grants every action it does not list, including ones AWS adds later: name ",
+			"the granted actions in Action instead (%s)",
+		]),
+		[actions.allowed_text],
+	)
 }

@@ -1,6 +1,6 @@
-package ssmpolicy.rules.not_action_test
+package ssmpolicy.rules["not-action_test"]
 
-import data.ssmpolicy.rules.not_action as rule
+import data.ssmpolicy.rules["not-action"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -14,7 +14,10 @@ test_not_action_with_allow_fires if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "NotAction"]} with input as {"policy": {"Statement": object.union(base, {"NotAction": "ssm:PutParameter"})}}
+	paths(rule.report) == {["Statement", "NotAction"]} with input as {"policy": {"Statement": object.union(
+		base,
+		{"NotAction": "ssm:PutParameter"},
+	)}}
 }
 
 test_action_passes if {
@@ -22,11 +25,17 @@ test_action_passes if {
 }
 
 test_not_action_with_deny_passes if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(base, {"Effect": "Deny", "NotAction": "ssm:GetParameter"})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(
+		base,
+		{"Effect": "Deny", "NotAction": "ssm:GetParameter"},
+	)]}}
 }
 
 test_unknown_not_action_still_fires if {
-	paths(rule.report) == {["Statement", 0, "NotAction"]} with input as {"policy": {"Statement": [object.union(base, {"NotAction": "\ue000"})]}}
+	paths(rule.report) == {["Statement", 0, "NotAction"]} with input as {"policy": {"Statement": [object.union(
+		base,
+		{"NotAction": "\ue000"},
+	)]}}
 }
 
 test_message_names_the_kind_set if {

@@ -9,14 +9,18 @@
 #   id: not-principal
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.not_principal
+#   source: docs/aws-facts.md, "The policy grammar"
+package ssmpolicy.rules["not-principal"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
 
-report contains lib.finding(array.concat(st.path, ["NotPrincipal"]), msg) if {
-	some st in lib.statements
-	lib.allow(st)
+report contains findings.at(array.concat(st.path, ["NotPrincipal"]), msg) if {
+	some st in statements.list
+	statements.allow(st)
 	"NotPrincipal" in object.keys(st.value)
-	msg := "NotPrincipal with Allow grants every principal except the ones listed, anonymous users included: name the accounts to share with in Principal instead"
+	msg := concat("", [
+		"NotPrincipal with Allow grants every principal except the ones listed, anonymous users included: ",
+		"name the accounts to share with in Principal instead",
+	])
 }

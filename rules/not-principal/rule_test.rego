@@ -1,10 +1,13 @@
-package ssmpolicy.rules.not_principal_test
+package ssmpolicy.rules["not-principal_test"]
 
-import data.ssmpolicy.rules.not_principal as rule
+import data.ssmpolicy.rules["not-principal"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
 test_allow_with_not_principal_fires if {
 	paths(rule.report) == {["Statement", 1, "NotPrincipal"]} with input as {"policy": {"Statement": [
@@ -14,11 +17,15 @@ test_allow_with_not_principal_fires if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "NotPrincipal"]} with input as {"policy": {"Statement": stmt({"NotPrincipal": "*"})}}
+	doc := {"Statement": stmt({"NotPrincipal": "*"})}
+	paths(rule.report) == {["Statement", "NotPrincipal"]} with input as {"policy": doc}
 }
 
 test_deny_with_not_principal_passes if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(stmt({"NotPrincipal": {"AWS": "444455556666"}}), {"Effect": "Deny"})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(
+		stmt({"NotPrincipal": {"AWS": "444455556666"}}),
+		{"Effect": "Deny"},
+	)]}}
 }
 
 test_principal_passes if {

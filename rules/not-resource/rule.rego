@@ -9,35 +9,45 @@
 #   id: not-resource
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.not_resource
+#   source: docs/aws-facts.md, "The policy grammar"
+package ssmpolicy.rules["not-resource"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-report contains lib.finding(array.concat(st.path, ["NotResource"]), msg) if {
-	some st in lib.statements
-	lib.allow(st)
+report contains findings.at(array.concat(st.path, ["NotResource"]), msg) if {
+	some st in statements.list
+	statements.allow(st)
 	"NotResource" in object.keys(st.value)
-	msg := sprintf("NotResource with Allow grants the actions on every resource it does not list: name the resource in Resource instead: %s", [target_hint])
+	msg := sprintf(
+		concat("", [
+			"NotResource with Allow grants the actions on every resource it does not list: name the resource ",
+			"in Resource instead: %s",
+		]),
+		[_target_hint],
+	)
 }
 
-target_hint := input.resource.arn if {
-	lib.kind == "parameter"
-	not lib.unknown(input.resource.arn)
+_target_hint := input.resource.arn if {
+	target.kind == "parameter"
+	not text.unknown(input.resource.arn)
 }
 
-target_hint := sprintf("%s and the OpsItems of its account, arn:%s:ssm:%s:%s:opsitem/*", [
-	input.resource.arn, input.resource.partition, input.resource.region, input.resource.account,
-]) if {
-	lib.kind == "opsitemgroup"
-	not lib.unknown(input.resource.arn)
+_target_hint := sprintf(
+	"%s and the OpsItems of its account, arn:%s:ssm:%s:%s:opsitem/*",
+	[input.resource.arn, input.resource.partition, input.resource.region, input.resource.account],
+) if {
+	target.kind == "opsitemgroup"
+	not text.unknown(input.resource.arn)
 }
 
-target_hint := "the parameter's own ARN, or for an OpsItemGroup the group and its opsitem/* ARN" if {
-	not lib.kind
+_target_hint := "the parameter's own ARN, or for an OpsItemGroup the group and its opsitem/* ARN" if {
+	not target.kind
 }
 
-target_hint := "the target's own ARN" if {
-	lib.kind
-	lib.unknown(input.resource.arn)
+_target_hint := "the target's own ARN" if {
+	target.kind
+	text.unknown(input.resource.arn)
 }

@@ -10,19 +10,20 @@
 #   level: error
 #   kinds: [parameter]
 #   requires: [arn, tier]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.parameter_tier
+#   source: docs/aws-facts.md, "Sharing a parameter"
+package ssmpolicy.rules["parameter-tier"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-report contains {
-	"at": "tier",
-	"path": [],
-	"message": sprintf("the parameter is in the %s tier: only Advanced parameters can be shared", [tier]),
-	"help": "raise it with put-parameter --tier Advanced; it cannot go back",
-} if {
-	lib.kind == "parameter"
+report contains findings.fact_help(
+	"tier",
+	sprintf("the parameter is in the %s tier: only Advanced parameters can be shared", [tier]),
+	"raise it with put-parameter --tier Advanced; it cannot go back",
+) if {
+	target.kind == "parameter"
 	tier := input.parameter.tier
-	not lib.unknown(tier)
+	not text.unknown(tier)
 	tier != "Advanced"
 }

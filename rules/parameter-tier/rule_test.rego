@@ -1,11 +1,15 @@
-package ssmpolicy.rules.parameter_tier_test
+package ssmpolicy.rules["parameter-tier_test"]
 
-import data.ssmpolicy.rules.parameter_tier as rule
+import data.ssmpolicy.rules["parameter-tier"] as rule
 
 param := {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}
 
 test_standard_fires_at_the_tier if {
-	{f.at | some f in rule.report} == {"tier"} with input as {"policy": {}, "resource": param, "parameter": {"tier": "Standard"}}
+	{f.at | some f in rule.report} == {"tier"} with input as {
+		"policy": {},
+		"resource": param,
+		"parameter": {"tier": "Standard"},
+	}
 }
 
 test_intelligent_tiering_fires if {

@@ -9,31 +9,48 @@
 #   id: policy-size
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Size and text"
-package ssmpolicy.rules.policy_size
+#   source: docs/aws-facts.md, "The policy document"
+package ssmpolicy.rules["policy-size"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-limit := 1024
+_limit := 1024
 
-report contains lib.fact_finding("document", msg) if {
+report contains findings.fact("document", msg) if {
 	size := input.policy_size
-	size > limit
-	not unknown_parts
-	msg := sprintf("the policy is %d bytes compacted to one line, over the %d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead of many accounts", [size, limit])
+	size > _limit
+	not _unknown_parts
+	msg := sprintf(
+		concat("", [
+			"the policy is %d bytes compacted to one line, over the %d-byte limit of PutResourcePolicy: merge ",
+			"statements that differ only in their principals, write accounts as 12-digit ids rather than root ",
+			"ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead ",
+			"of many accounts",
+		]),
+		[size, _limit],
+	)
 }
 
 # With parts known only at deploy time, the size is not known: report only when the known text
 # alone is over the limit. Each character is at least one byte, and json.marshal's HTML escapes
 # (\u003c, \u003e, \u0026) stand for one byte each.
-report contains lib.fact_finding("document", msg) if {
-	input.policy_size > limit
-	unknown_parts
-	text := json.marshal(input.policy)
-	escapes := count(indexof_n(text, `\u003c`)) + count(indexof_n(text, `\u003e`)) + count(indexof_n(text, `\u0026`))
-	known := count(replace(text, lib.unknown_marker, "")) - 5 * escapes
-	known > limit
-	msg := sprintf("the policy is at least %d bytes compacted to one line without its deploy-time values, over the %d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead of many accounts", [known, limit])
+report contains findings.fact("document", msg) if {
+	input.policy_size > _limit
+	_unknown_parts
+	doc := json.marshal(input.policy)
+	escapes := (strings.count(doc, `\u003c`) + strings.count(doc, `\u003e`)) + strings.count(doc, `\u0026`)
+	known := count(replace(doc, text.unknown_marker, "")) - (5 * escapes)
+	known > _limit
+	msg := sprintf(
+		concat("", [
+			"the policy is at least %d bytes compacted to one line without its deploy-time values, over the ",
+			"%d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write ",
+			"accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization ",
+			"(\"*\" pinned by aws:PrincipalOrgID) instead of many accounts",
+		]),
+		[known, _limit],
+	)
 }
 
-unknown_parts if contains(json.marshal(input.policy), lib.unknown_marker)
+_unknown_parts if contains(json.marshal(input.policy), text.unknown_marker)

@@ -1,8 +1,16 @@
-package ssmpolicy.rules.policy_size_test
+package ssmpolicy.rules["policy-size_test"]
 
-import data.ssmpolicy.rules.policy_size as rule
+import data.ssmpolicy.rules["policy-size"] as rule
 
-small := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}]}
+small := {
+	"Version": "2012-10-17",
+	"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"AWS": "444455556666"},
+		"Action": "ssm:GetParameter",
+		"Resource": "*",
+	}],
+}
 
 # big has about 1100 bytes of known text and one deploy-time value.
 big := {"Version": "2012-10-17", "Statement": [{

@@ -10,51 +10,68 @@
 #   id: principal-account-not-allowed
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.principal_account_not_allowed
+#   source: docs/aws-facts.md, "Principals"
+package ssmpolicy.rules["principal-account-not-allowed"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.statements
 
-# allowed is the configured list; root ARNs in it stand for their accounts.
-allowed := {a | some x in input.config.accounts_allowed; a := allowed_account(x)}
+# _allowed is the configured list; root ARNs in it stand for their accounts.
+_allowed contains _allowed_account(x) if {
+	some x in input.config.accounts_allowed
+}
 
 # The account that owns the resource is not a share with anyone else: principal-self reports it.
-owner := input.resource.account if lib.account_id(input.resource.account)
+_owner := input.resource.account if arns.account_id(input.resource.account)
 
-outside(account) if {
-	not account in allowed
-	account != owner
+_outside(account) if {
+	not account in _allowed
+	account != _owner
 }
 
-outside(account) if {
-	not account in allowed
-	not owner
+_outside(account) if {
+	not account in _allowed
+	not _owner
 }
 
-allowed_account(x) := a if {
-	a := lib.account_of(x)
+_allowed_account(x) := a if {
+	a := principals.account_of(x)
 } else := x
 
-report contains lib.finding(e.path, msg) if {
+report contains findings.at(e.path, msg) if {
 	is_array(input.config.accounts_allowed)
-	some e in lib.principal_entries
+	some e in principals.entries
 	e.allow
 	e.element == "Principal"
 	e.type == "AWS"
 	e.account != ""
-	outside(e.account)
-	msg := sprintf("%s grants account %s, which is not in accounts.allowed of the configuration: remove it, or add it to the list if the share is intended", [principal_text(e.value, e.account), e.account])
+	_outside(e.account)
+	msg := sprintf(
+		concat("", [
+			"%s grants account %s, which is not in accounts.allowed of the configuration: remove it, or add ",
+			"it to the list if the share is intended",
+		]),
+		[_principal_text(e.value, e.account), e.account],
+	)
 }
 
-report contains lib.finding(a.path, msg) if {
+report contains findings.at(a.path, msg) if {
 	is_array(input.config.accounts_allowed)
-	some st in lib.statements
-	some a in lib.principal_pinned_accounts(st)
-	account := lib.principal_account(a.value)
-	outside(account)
-	msg := sprintf("aws:PrincipalAccount pins the wildcard principal to account %s, which is not in accounts.allowed of the configuration: remove it, or add it to the list if the share is intended", [account])
+	some st in statements.list
+	some a in principals.condition_accounts(st)
+	account := principals.account(a.value)
+	_outside(account)
+	msg := sprintf(
+		concat("", [
+			"aws:PrincipalAccount pins the wildcard principal to account %s, which is not in accounts.allowed ",
+			"of the configuration: remove it, or add it to the list if the share is intended",
+		]),
+		[account],
+	)
 }
 
-principal_text(v, account) := "the principal" if v == account
+_principal_text(v, account) := "the principal" if v == account
 
-principal_text(v, account) := sprintf("the principal %q", [v]) if v != account
+_principal_text(v, account) := sprintf("the principal %q", [v]) if v != account

@@ -1,10 +1,13 @@
-package ssmpolicy.rules.principal_account_not_allowed_test
+package ssmpolicy.rules["principal-account-not-allowed_test"]
 
-import data.ssmpolicy.rules.principal_account_not_allowed as rule
+import data.ssmpolicy.rules["principal-account-not-allowed"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
 config := {"accounts_allowed": ["444455556666", "arn:aws:iam::777788889999:root"]}
 
@@ -40,7 +43,10 @@ test_message_names_the_account if {
 }
 
 test_no_list_no_finding if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": principals}})]}, "config": {}}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": principals}})]},
+		"config": {},
+	}
 }
 
 test_empty_list_allows_nothing if {
@@ -88,7 +94,12 @@ test_the_owner_is_principal_self_business if {
 	paths(rule.report) == {["Statement", 0, "Principal", "AWS", 1]} with input as {
 		"policy": {"Statement": [stmt({"Principal": {"AWS": ["111122223333", "999988887777"]}})]},
 		"config": config,
-		"resource": {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "account": "111122223333", "partition": "aws", "type": "parameter"},
+		"resource": {
+			"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x",
+			"account": "111122223333",
+			"partition": "aws",
+			"type": "parameter",
+		},
 	}
 }
 
@@ -96,6 +107,11 @@ test_unknown_owner_account if {
 	count(rule.report) == 1 with input as {
 		"policy": {"Statement": [stmt({"Principal": {"AWS": "111122223333"}})]},
 		"config": config,
-		"resource": {"arn": "arn:aws:ssm:us-east-1:\ue000:parameter/x", "account": "\ue000", "partition": "aws", "type": "parameter"},
+		"resource": {
+			"arn": "arn:aws:ssm:us-east-1:\ue000:parameter/x",
+			"account": "\ue000",
+			"partition": "aws",
+			"type": "parameter",
+		},
 	}
 }

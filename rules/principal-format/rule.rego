@@ -12,19 +12,21 @@
 #   id: principal-format
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.principal_format
+#   source: docs/aws-facts.md, "Principals" and "Pinning a wildcard principal"
+package ssmpolicy.rules["principal-format"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.statements
 
-report contains lib.finding(e.path, e.problem) if {
-	some e in lib.principal_entries
+report contains findings.at(e.path, e.problem) if {
+	some e in principals.entries
 	e.problem != ""
 }
 
-report contains lib.finding(a.path, msg) if {
-	some st in lib.statements
-	some a in lib.pinned_accounts(st)
-	msg := lib.principal_condition_account_problem(a.value)
+report contains findings.at(a.path, msg) if {
+	some st in statements.list
+	some a in principals.pinned_accounts(st)
+	msg := principals.condition_account_problem(a.value)
 	msg != ""
 }

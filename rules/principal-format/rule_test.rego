@@ -1,10 +1,13 @@
-package ssmpolicy.rules.principal_format_test
+package ssmpolicy.rules["principal-format_test"]
 
-import data.ssmpolicy.rules.principal_format as rule
+import data.ssmpolicy.rules["principal-format"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
 good_aws := [
 	"111122223333",
@@ -46,11 +49,20 @@ bad_aws := [
 ]
 
 test_malformed_aws_principals_fire_each if {
-	paths(rule.report) == {["Statement", 0, "Principal", "AWS", i] | some i, _ in bad_aws} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": bad_aws}})]}}
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Principal",
+		"AWS",
+		i,
+	] |
+		some i, _ in bad_aws
+	} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": bad_aws}})]}}
 }
 
 test_group_message if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::111122223333:group/admins"}})]}}
+	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::111122223333:group/admins"}})]}
+	some f in rule.report with input as {"policy": doc}
 	contains(f.message, "group cannot be a principal")
 }
 
@@ -60,15 +72,20 @@ test_dashes_message_gives_the_digits if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": {"Statement": stmt({"Principal": {"AWS": "12345"}})}}
+	doc := {"Statement": stmt({"Principal": {"AWS": "12345"}})}
+	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": doc}
 }
 
 test_not_principal_is_checked if {
-	paths(rule.report) == {["Statement", 0, "NotPrincipal", "AWS"]} with input as {"policy": {"Statement": [stmt({"NotPrincipal": {"AWS": "12345"}})]}}
+	doc := {"Statement": [stmt({"NotPrincipal": {"AWS": "12345"}})]}
+	paths(rule.report) == {["Statement", 0, "NotPrincipal", "AWS"]} with input as {"policy": doc}
 }
 
 test_deny_is_checked_too if {
-	count(rule.report) == 1 with input as {"policy": {"Statement": [object.union(stmt({"Principal": {"AWS": "12345"}}), {"Effect": "Deny"})]}}
+	count(rule.report) == 1 with input as {"policy": {"Statement": [object.union(
+		stmt({"Principal": {"AWS": "12345"}}),
+		{"Effect": "Deny"},
+	)]}}
 }
 
 test_wildcard_principal_is_not_this_rule if {
@@ -87,7 +104,15 @@ test_unknown_parts_that_could_be_right_pass if {
 }
 
 test_unknown_parts_proven_wrong_fire if {
-	paths(rule.report) == {["Statement", 0, "Principal", "AWS", i] | some i in [0, 1, 2, 3]} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Principal",
+		"AWS",
+		i,
+	] |
+		some i in [0, 1, 2, 3]
+	} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
 		"alice\ue000",
 		"arn:aws:s3::\ue000",
 		"arn:aws:iam:us-east-1:\ue000:root",
@@ -102,7 +127,15 @@ test_unknown_message_shows_the_unknown_part if {
 }
 
 test_service_principals if {
-	paths(rule.report) == {["Statement", 0, "Principal", "Service", i] | some i in [4, 5, 6, 7, 8]} with input as {"policy": {"Statement": [stmt({"Principal": {"Service": [
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Principal",
+		"Service",
+		i,
+	] |
+		some i in [4, 5, 6, 7, 8]
+	} with input as {"policy": {"Statement": [stmt({"Principal": {"Service": [
 		"ssm.amazonaws.com",
 		"logs.us-east-1.amazonaws.com",
 		"ec2.amazonaws.com.cn",
@@ -121,7 +154,15 @@ test_service_upper_case_message if {
 }
 
 test_federated_principals if {
-	paths(rule.report) == {["Statement", 0, "Principal", "Federated", i] | some i in [3, 4]} with input as {"policy": {"Statement": [stmt({"Principal": {"Federated": [
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Principal",
+		"Federated",
+		i,
+	] |
+		some i in [3, 4]
+	} with input as {"policy": {"Statement": [stmt({"Principal": {"Federated": [
 		"arn:aws:iam::111122223333:saml-provider/corp",
 		"accounts.google.com",
 		"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
@@ -131,21 +172,27 @@ test_federated_principals if {
 }
 
 test_canonical_user_principals if {
-	paths(rule.report) == {["Statement", 0, "Principal", "CanonicalUser", 1]} with input as {"policy": {"Statement": [stmt({"Principal": {"CanonicalUser": [
-		"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
-		"abc",
-	]}})]}}
+	users := ["79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "abc"]
+	doc := {"Statement": [stmt({"Principal": {"CanonicalUser": users}})]}
+	paths(rule.report) == {["Statement", 0, "Principal", "CanonicalUser", 1]} with input as {"policy": doc}
 }
 
 test_pinned_accounts_are_checked_like_principals if {
-	paths(rule.report) == {["Statement", 0, "Condition", "StringEquals", "aws:PrincipalAccount", i] | some i in [1, 2]} with input as {"policy": {"Statement": [stmt({
+	want := {["Statement", 0, "Condition", "StringEquals", "aws:PrincipalAccount", i] | some i in [1, 2]}
+	paths(rule.report) == want with input as {"policy": {"Statement": [stmt({
 		"Principal": "*",
-		"Condition": {"StringEquals": {"aws:PrincipalAccount": ["111122223333", "1234", "arn:aws:iam::444455556666:root", "\ue000"]}},
+		"Condition": {"StringEquals": {"aws:PrincipalAccount": [
+			"111122223333",
+			"1234",
+			"arn:aws:iam::444455556666:root",
+			"\ue000",
+		]}},
 	})]}}
 }
 
 test_pinning_pattern_pins_nothing if {
-	paths(rule.report) == {["Statement", 0, "Condition", "StringLike", "aws:PrincipalAccount"]} with input as {"policy": {"Statement": [stmt({
+	want := {["Statement", 0, "Condition", "StringLike", "aws:PrincipalAccount"]}
+	paths(rule.report) == want with input as {"policy": {"Statement": [stmt({
 		"Principal": "*",
 		"Condition": {"StringLike": {"aws:PrincipalAccount": "*"}},
 	})]}}

@@ -11,29 +11,39 @@
 #   id: principal-not-account
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Parameters"
+#   source: docs/aws-facts.md, "What a parameter share grants"
 #   inference: true
-package ssmpolicy.rules.principal_not_account
+package ssmpolicy.rules["principal-not-account"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.text
 
-report contains lib.finding(e.path, msg) if {
-	some e in lib.principal_entries
+report contains findings.at(e.path, msg) if {
+	some e in principals.entries
 	e.kind in {"role", "user", "assumed-role", "federated-user"}
-	msg := sprintf("%s is %s, not an account: SSM shares with whole accounts, so name %s and let its administrators grant access through IAM", [
-		lib.principal_shown(e.value), what[e.kind], account_text(e.account),
-	])
+	msg := sprintf(
+		concat("", [
+			"%s is %s, not an account: SSM shares with whole accounts, so name %s and let its administrators ",
+			"grant access through IAM",
+		]),
+		[text.quoted(e.value), _what[e.kind], _account_text(e.account)],
+	)
 }
 
-report contains lib.finding(e.path, msg) if {
-	some e in lib.principal_entries
+report contains findings.at(e.path, msg) if {
+	some e in principals.entries
 	e.kind in {"Service", "Federated", "CanonicalUser"}
-	msg := sprintf("%s is %s, not an account: SSM shares parameters and OpsItemGroups with accounts; name the 12-digit account id instead", [
-		lib.principal_shown(e.value), what[e.kind],
-	])
+	msg := sprintf(
+		concat("", [
+			"%s is %s, not an account: SSM shares parameters and OpsItemGroups with accounts; name the ",
+			"12-digit account id instead",
+		]),
+		[text.quoted(e.value), _what[e.kind]],
+	)
 }
 
-what := {
+_what := {
 	"role": "an IAM role",
 	"user": "an IAM user",
 	"assumed-role": "a role session (it ends with the session)",
@@ -43,6 +53,6 @@ what := {
 	"CanonicalUser": "an S3 canonical user id",
 }
 
-account_text("") := "its account"
+_account_text("") := "its account"
 
-account_text(a) := sprintf("the account %s", [a]) if a != ""
+_account_text(a) := sprintf("the account %s", [a]) if a != ""

@@ -1,13 +1,24 @@
-package ssmpolicy.rules.principal_not_account_test
+package ssmpolicy.rules["principal-not-account_test"]
 
-import data.ssmpolicy.rules.principal_not_account as rule
+import data.ssmpolicy.rules["principal-not-account"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
 test_roles_users_and_sessions_fire if {
-	paths(rule.report) == {["Statement", 0, "Principal", "AWS", i] | some i in [2, 3, 4, 5]} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
+	paths(rule.report) == {[
+		"Statement",
+		0,
+		"Principal",
+		"AWS",
+		i,
+	] |
+		some i in [2, 3, 4, 5]
+	} with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
 		"444455556666",
 		"arn:aws:iam::444455556666:root",
 		"arn:aws:iam::444455556666:role/app",
@@ -18,13 +29,17 @@ test_roles_users_and_sessions_fire if {
 }
 
 test_message_names_the_account if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})]}}
+	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})]}
+	some f in rule.report with input as {"policy": doc}
 	contains(f.message, "IAM role")
 	contains(f.message, "the account 444455556666")
 }
 
 test_accounts_pass if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": ["444455556666", "arn:aws-cn:iam::444455556666:root"]}})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
+		"444455556666",
+		"arn:aws-cn:iam::444455556666:root",
+	]}})]}}
 }
 
 test_wildcard_and_malformed_are_other_rules if {
@@ -47,22 +62,32 @@ test_service_federated_canonical_fire if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": {"Statement": stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})}}
+	doc := {"Statement": stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})}
+	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": doc}
 }
 
 test_not_principal_is_checked if {
-	paths(rule.report) == {["Statement", 0, "NotPrincipal", "AWS"]} with input as {"policy": {"Statement": [object.union(stmt({"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/app"}}), {"Effect": "Deny"})]}}
+	paths(rule.report) == {["Statement", 0, "NotPrincipal", "AWS"]} with input as {"policy": {"Statement": [object.union(
+		stmt({"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/app"}}),
+		{"Effect": "Deny"},
+	)]}}
 }
 
 test_role_with_unknown_partition_and_account_fires if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:\ue000:iam::\ue000:role/app"}})]}}
+	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:\ue000:iam::\ue000:role/app"}})]}
+	some f in rule.report with input as {"policy": doc}
 	contains(f.message, "its account")
 }
 
 test_role_with_unknown_name_fires if {
-	count(rule.report) == 1 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/\ue000"}})]}}
+	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/\ue000"}})]}
+	count(rule.report) == 1 with input as {"policy": doc}
 }
 
 test_unknown_principals_are_not_a_guess if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": ["\ue000", "arn:aws:iam::444455556666:\ue000", "arn:\ue000:iam::\ue000:root"]}})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": [
+		"\ue000",
+		"arn:aws:iam::444455556666:\ue000",
+		"arn:\ue000:iam::\ue000:root",
+	]}})]}}
 }

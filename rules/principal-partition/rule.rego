@@ -11,27 +11,39 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources"
-package ssmpolicy.rules.principal_partition
+#   source: docs/aws-facts.md, "ARNs and partitions"
+package ssmpolicy.rules["principal-partition"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.text
 
-resource_partition := p if {
+_resource_partition := p if {
 	p := input.resource.partition
-	p in lib.partitions
+	p in arns.partitions
 }
 
-report contains lib.finding(e.path, msg) if {
-	some e in lib.principal_entries
-	e.partition in lib.partitions
-	e.partition != resource_partition
-	msg := sprintf("%s is in the %s partition, but the resource is in %s: partitions are separate, grant a principal of the %s partition", [lib.principal_shown(e.value), e.partition, resource_partition, resource_partition])
+report contains findings.at(e.path, msg) if {
+	some e in principals.entries
+	e.partition in arns.partitions
+	e.partition != _resource_partition
+	msg := sprintf(
+		concat("", [
+			"%s is in the %s partition, but the resource is in %s: partitions are separate, grant a principal ",
+			"of the %s partition",
+		]),
+		[text.quoted(e.value), e.partition, _resource_partition, _resource_partition],
+	)
 }
 
-report contains lib.finding(e.path, msg) if {
-	some e in lib.principal_entries
+report contains findings.at(e.path, msg) if {
+	_resource_partition != "aws-cn"
+	some e in principals.entries
 	e.type == "Service"
 	endswith(e.value, ".amazonaws.com.cn")
-	resource_partition != "aws-cn"
-	msg := sprintf("%q is a service principal of the China partition (aws-cn), but the resource is in %s: write %q", [e.value, resource_partition, trim_suffix(e.value, ".cn")])
+	msg := sprintf(
+		"%q is a service principal of the China partition (aws-cn), but the resource is in %s: write %q",
+		[e.value, _resource_partition, trim_suffix(e.value, ".cn")],
+	)
 }

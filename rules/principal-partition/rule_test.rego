@@ -1,12 +1,18 @@
-package ssmpolicy.rules.principal_partition_test
+package ssmpolicy.rules["principal-partition_test"]
 
-import data.ssmpolicy.rules.principal_partition as rule
+import data.ssmpolicy.rules["principal-partition"] as rule
 
 paths(r) := {f.path | some f in r}
 
 stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}, extra)
 
-china := {"arn": "arn:aws-cn:ssm:cn-north-1:111122223333:parameter/x", "partition": "aws-cn", "account": "111122223333", "type": "parameter", "id": "x"}
+china := {
+	"arn": "arn:aws-cn:ssm:cn-north-1:111122223333:parameter/x",
+	"partition": "aws-cn",
+	"account": "111122223333",
+	"type": "parameter",
+	"id": "x",
+}
 
 commercial := object.union(china, {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "partition": "aws"})
 
@@ -25,17 +31,24 @@ test_principal_in_another_partition_fires if {
 }
 
 test_message_names_both_partitions if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]}, "resource": china}
+	some f in rule.report with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]},
+		"resource": china,
+	}
 	contains(f.message, "aws partition")
 	contains(f.message, "aws-cn")
 }
 
 test_same_partition_passes if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]}, "resource": commercial}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]},
+		"resource": commercial,
+	}
 }
 
 test_arn_unknown_does_not_fire if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]}}
+	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}})]}
+	count(rule.report) == 0 with input as {"policy": doc}
 }
 
 test_unknown_resource_partition_never_fires if {
@@ -47,7 +60,10 @@ test_unknown_resource_partition_never_fires if {
 
 test_single_statement_object_not_principal if {
 	paths(rule.report) == {["Statement", "NotPrincipal", "AWS"]} with input as {
-		"policy": {"Statement": object.union(stmt({"NotPrincipal": {"AWS": "arn:aws-cn:iam::444455556666:root"}}), {"Effect": "Deny"})},
+		"policy": {"Statement": object.union(
+			stmt({"NotPrincipal": {"AWS": "arn:aws-cn:iam::444455556666:root"}}),
+			{"Effect": "Deny"},
+		)},
 		"resource": commercial,
 	}
 }

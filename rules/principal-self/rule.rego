@@ -12,31 +12,47 @@
 #   level: suggestion
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.principal_self
+#   source: docs/aws-facts.md, "Principals"
+package ssmpolicy.rules["principal-self"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-owner := input.resource.account if {
-	lib.account_id(input.resource.account)
+_owner := input.resource.account if {
+	arns.account_id(input.resource.account)
 }
 
-report contains lib.finding(e.path, msg) if {
-	some e in lib.principal_entries
+report contains findings.at(e.path, msg) if {
+	some e in principals.entries
 	e.allow
 	e.element == "Principal"
 	e.type == "AWS"
-	e.account == owner
-	msg := sprintf("%s, which owns this resource: it needs no resource policy (IAM policies in the account grant access), so remove it", [who(e.value)])
+	e.account == _owner
+	msg := sprintf(
+		concat("", [
+			"%s, which owns this resource: it needs no resource policy (IAM policies in the account grant ",
+			"access), so remove it",
+		]),
+		[_who(e.value)],
+	)
 }
 
-who(v) := sprintf("the principal is account %s", [owner]) if v == owner
-
-who(v) := sprintf("%s is in account %s", [lib.principal_shown(v), owner]) if v != owner
-
-report contains lib.finding(a.path, msg) if {
-	some st in lib.statements
-	some a in lib.principal_pinned_accounts(st)
-	lib.principal_account(a.value) == owner
-	msg := sprintf("aws:PrincipalAccount names account %s, which owns this resource: it needs no resource policy (IAM policies in the account grant access), so remove it", [owner])
+report contains findings.at(a.path, msg) if {
+	some st in statements.list
+	some a in principals.condition_accounts(st)
+	principals.account(a.value) == _owner
+	msg := sprintf(
+		concat("", [
+			"aws:PrincipalAccount names account %s, which owns this resource: it needs no resource policy ",
+			"(IAM policies in the account grant access), so remove it",
+		]),
+		[_owner],
+	)
 }
+
+_who(v) := sprintf("the principal is account %s", [_owner]) if v == _owner
+
+_who(v) := sprintf("%s is in account %s", [text.quoted(v), _owner]) if v != _owner

@@ -1,12 +1,21 @@
-package ssmpolicy.rules.principal_self_test
+package ssmpolicy.rules["principal-self_test"]
 
-import data.ssmpolicy.rules.principal_self as rule
+import data.ssmpolicy.rules["principal-self"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
-resource := {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "partition": "aws", "account": "111122223333", "type": "parameter", "id": "x"}
+resource := {
+	"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x",
+	"partition": "aws",
+	"account": "111122223333",
+	"type": "parameter",
+	"id": "x",
+}
 
 test_own_account_fires_in_every_form if {
 	paths(rule.report) == {["Statement", 0, "Principal", "AWS", i] | some i in [1, 2, 3]} with input as {
@@ -22,13 +31,19 @@ test_own_account_fires_in_every_form if {
 }
 
 test_message_names_the_account if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "111122223333"}})]}, "resource": resource}
+	some f in rule.report with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "111122223333"}})]},
+		"resource": resource,
+	}
 	contains(f.message, "111122223333")
 	contains(f.message, "owns this resource")
 }
 
 test_other_accounts_pass if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "444455556666"}})]}, "resource": resource}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "444455556666"}})]},
+		"resource": resource,
+	}
 }
 
 test_arn_unknown_does_not_fire if {
@@ -50,7 +65,10 @@ test_deny_is_not_a_grant if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": {"Statement": stmt({"Principal": {"AWS": "111122223333"}})}, "resource": resource}
+	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {
+		"policy": {"Statement": stmt({"Principal": {"AWS": "111122223333"}})},
+		"resource": resource,
+	}
 }
 
 test_pinned_account if {

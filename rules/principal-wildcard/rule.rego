@@ -10,17 +10,22 @@
 #   id: principal-wildcard
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.principal_wildcard
+#   source: docs/aws-facts.md, "Pinning a wildcard principal"
+package ssmpolicy.rules["principal-wildcard"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.principals
+import data.ssmpolicy.statements
 
-report contains lib.finding(p.path, msg) if {
-	some st in lib.statements
-	lib.allow(st)
-	some p in lib.principals(st, "Principal")
+report contains findings.at(p.path, msg) if {
+	some st in statements.list
+	statements.allow(st)
+	some p in principals.of(st, "Principal")
 	p.type in {"*", "AWS"}
 	p.value == "*"
-	not lib.pinned(st)
-	msg := "the principal \"*\" grants every AWS account: name the accounts, or pin it with a StringEquals condition on aws:PrincipalOrgID or aws:PrincipalAccount"
+	not principals.pinned(st)
+	msg := concat("", [
+		"the principal \"*\" grants every AWS account: name the accounts, or pin it with a StringEquals ",
+		"condition on aws:PrincipalOrgID or aws:PrincipalAccount",
+	])
 }

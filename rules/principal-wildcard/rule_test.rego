@@ -1,13 +1,17 @@
-package ssmpolicy.rules.principal_wildcard_test
+package ssmpolicy.rules["principal-wildcard_test"]
 
-import data.ssmpolicy.rules.principal_wildcard as rule
+import data.ssmpolicy.rules["principal-wildcard"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(extra) := object.union({"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"}, extra)
+stmt(extra) := object.union(
+	{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "arn:aws:ssm:us-east-1:111122223333:parameter/x"},
+	extra,
+)
 
 test_star_principal_fires if {
-	paths(rule.report) == {["Statement", 0, "Principal"]} with input as {"policy": {"Statement": [stmt({"Principal": "*"})]}}
+	doc := {"Statement": [stmt({"Principal": "*"})]}
+	paths(rule.report) == {["Statement", 0, "Principal"]} with input as {"policy": doc}
 }
 
 test_aws_star_in_list_fires_on_the_element if {
@@ -18,7 +22,8 @@ test_aws_star_in_list_fires_on_the_element if {
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": {"Statement": stmt({"Principal": {"AWS": "*"}})}}
+	doc := {"Statement": stmt({"Principal": {"AWS": "*"}})}
+	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": doc}
 }
 
 test_account_principal_passes if {
@@ -26,7 +31,10 @@ test_account_principal_passes if {
 }
 
 test_deny_is_not_a_grant if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(stmt({"Principal": "*"}), {"Effect": "Deny"})]}}
+	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(
+		stmt({"Principal": "*"}),
+		{"Effect": "Deny"},
+	)]}}
 }
 
 test_pinned_by_org_id if {

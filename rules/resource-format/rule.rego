@@ -13,89 +13,95 @@
 #   id: resource-format
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "Which resources"
-package ssmpolicy.rules.resource_format
+#   source: docs/aws-facts.md, "ARNs and partitions" and "Which resources take a policy"
+package ssmpolicy.rules["resource-format"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.resources
+import data.ssmpolicy.text
 
 # The target's ARN.
-report contains lib.fact_finding("arn", msg) if {
+report contains findings.fact("arn", msg) if {
 	arn := input.resource.arn
-	not fast_pass(arn)
-	problems := array.concat(shape(arn), length(arn))
+	not _fast_pass(arn)
+	problems := array.concat(_shape(arn), _length(arn))
 	count(problems) > 0
-	msg := sprintf("the resource ARN %q is malformed: %s", [lib.shown(arn), concat("; ", problems)])
+	msg := sprintf("the resource ARN %q is malformed: %s", [text.shown(arn), concat("; ", problems)])
 }
 
 # Every Resource and NotResource value, of every statement. "*" is fine, and so is a value
 # with a wildcard that may stand for several fields.
-report contains lib.finding(r.path, msg) if {
-	some r in lib.resource_values
+report contains findings.at(r.path, msg) if {
+	some r in resources.values
 	r.value != "*"
-	not lib.well_formed_ssm_arn(r.value)
-	v := lib.resource_value(r.value)
-	problems := shape(v)
+	not arns.ssm_well_formed(r.value)
+	v := resources.value(r.value)
+	problems := _shape(v)
 	count(problems) > 0
-	msg := sprintf("the %s %q is not a well-formed SSM ARN: %s", [r.name, lib.shown(r.value), concat("; ", problems)])
+	msg := sprintf("the %s %q is not a well-formed SSM ARN: %s", [r.name, text.shown(r.value), concat("; ", problems)])
 }
 
-# fast_pass(arn): the common case, a well-formed ARN of a sane length.
-fast_pass(arn) if {
+# _fast_pass(arn): the common case, a well-formed ARN of a sane length.
+_fast_pass(arn) if {
 	count(arn) <= 2048
-	lib.well_formed_ssm_arn(arn)
+	arns.ssm_well_formed(arn)
 }
 
-# shape(s) lists what is wrong with the fields of s.
-shape(s) := ["it is not an ARN: write arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME (or opsitemgroup/default)"] if {
+# _shape(s) lists what is wrong with the fields of s.
+_shape(s) := ["it is not an ARN: write arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME (or opsitemgroup/default)"] if {
 	not startswith(s, "arn:")
 	s != "*"
-	not lib.iam_special(s)
+	not text.special(s)
 }
 
-shape(s) := [sprintf("it has %d of the 6 colon-separated fields arn:PARTITION:ssm:REGION:ACCOUNT:RESOURCE", [count(split(s, ":"))])] if {
+_shape(s) := [sprintf(
+	"it has %d of the 6 colon-separated fields arn:PARTITION:ssm:REGION:ACCOUNT:RESOURCE",
+	[count(split(s, ":"))],
+)] if {
 	startswith(s, "arn:")
 	count(split(s, ":")) < 6
-	not lib.iam_special(s)
+	not text.special(s)
 }
 
-shape(s) := lib.ssm_arn_problems(s) if {
+_shape(s) := arns.ssm_problems(s) if {
 	startswith(s, "arn:")
 	count(split(s, ":")) >= 6
 }
 
-shape(s) := [] if {
+_shape(s) := [] if {
 	not startswith(s, "arn:")
-	lib.iam_special(s)
+	text.special(s)
 }
 
-shape("*") := []
+_shape("*") := []
 
-shape(s) := [] if {
+_shape(s) := [] if {
 	startswith(s, "arn:")
 	count(split(s, ":")) < 6
-	lib.iam_special(s)
+	text.special(s)
 }
 
-# length(arn) checks the API's bounds on ResourceArn; unknown parts count as nothing, so an
+# _length(arn) checks the API's bounds on ResourceArn; unknown parts count as nothing, so an
 # ARN is reported as too short only when it is fully known.
-length(arn) := [sprintf("it is %d characters long, and PutResourcePolicy takes 20 to 2048", [n])] if {
-	not lib.unknown(arn)
+_length(arn) := [sprintf("it is %d characters long, and PutResourcePolicy takes 20 to 2048", [n])] if {
+	not text.unknown(arn)
 	n := count(arn)
 	n < 20
 }
 
-length(arn) := [sprintf("it is at least %d characters long, and PutResourcePolicy takes 20 to 2048", [n])] if {
-	n := count(replace(arn, lib.unknown_marker, ""))
+_length(arn) := [sprintf("it is at least %d characters long, and PutResourcePolicy takes 20 to 2048", [n])] if {
+	n := count(replace(arn, text.unknown_marker, ""))
 	n > 2048
 }
 
-length(arn) := [] if {
-	n := count(replace(arn, lib.unknown_marker, ""))
+_length(arn) := [] if {
+	n := count(replace(arn, text.unknown_marker, ""))
 	n <= 2048
-	not short(arn)
+	not _short(arn)
 }
 
-short(arn) if {
-	not lib.unknown(arn)
+_short(arn) if {
+	not text.unknown(arn)
 	count(arn) < 20
 }

@@ -1,6 +1,6 @@
-package ssmpolicy.rules.resource_format_test
+package ssmpolicy.rules["resource-format_test"]
 
-import data.ssmpolicy.rules.resource_format as rule
+import data.ssmpolicy.rules["resource-format"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -65,11 +65,11 @@ test_bad_account if {
 }
 
 test_several_problems_in_one_finding if {
+	count(target("arn:aws:ssm::1234:parameter//x")) == 1
 	some f in target("arn:aws:ssm::1234:parameter//x")
 	contains(f.message, "region is empty")
 	contains(f.message, "\"1234\"")
 	contains(f.message, "parameter//")
-	count(target("arn:aws:ssm::1234:parameter//x")) == 1
 }
 
 test_no_name if {
@@ -93,7 +93,10 @@ test_wildcard_may_span_fields if {
 }
 
 test_too_long if {
-	some f in target(concat("", ["arn:aws:ssm:us-east-1:111122223333:parameter/", concat("", [x | some _ in numbers.range(1, 2100); x := "a"])]))
+	some f in target(concat(
+		"",
+		["arn:aws:ssm:us-east-1:111122223333:parameter/", concat("", [x | some _ in numbers.range(1, 2100); x := "a"])],
+	))
 	contains(f.message, "20 to 2048")
 }
 
@@ -101,7 +104,11 @@ test_unknown_parts_are_fine if {
 	count(target("arn:\ue000:ssm:\ue000:\ue000:parameter/\ue000")) == 0
 	count(target("\ue000")) == 0
 	count(target("arn:\ue000:parameter/x")) == 0
-	count(resources(["\ue000", "arn:aws:ssm:us-east-1:${aws:PrincipalAccount}:parameter/x", "arn:aws:ssm:\ue000:111122223333:parameter\ue000"])) == 0
+	count(resources([
+		"\ue000",
+		"arn:aws:ssm:us-east-1:${aws:PrincipalAccount}:parameter/x",
+		"arn:aws:ssm:\ue000:111122223333:parameter\ue000",
+	])) == 0
 }
 
 test_known_parts_are_still_checked if {

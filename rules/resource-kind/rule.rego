@@ -11,39 +11,55 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources"
-package ssmpolicy.rules.resource_kind
+#   source: docs/aws-facts.md, "Which resources take a policy"
+package ssmpolicy.rules["resource-kind"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-supported := "PutResourcePolicy takes a parameter (arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME) or the OpsItemGroup arn:PARTITION:ssm:REGION:ACCOUNT:opsitemgroup/default"
+_supported := concat("", [
+	"PutResourcePolicy takes a parameter (arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME) or the ",
+	"OpsItemGroup arn:PARTITION:ssm:REGION:ACCOUNT:opsitemgroup/default",
+])
 
-report contains lib.fact_finding("arn", msg) if {
+report contains findings.fact("arn", msg) if {
 	service := input.resource.service
-	not lib.unknown(service)
+	not text.unknown(service)
 	service != "ssm"
-	msg := sprintf("the resource ARN %q is not an SSM ARN (its service is %q): %s", [lib.shown(input.resource.arn), service, supported])
+	msg := sprintf(
+		"the resource ARN %q is not an SSM ARN (its service is %q): %s",
+		[text.shown(input.resource.arn), service, _supported],
+	)
 }
 
-report contains lib.fact_finding("arn", msg) if {
-	not other_service
+report contains findings.fact("arn", msg) if {
+	not _other_service
 	type := input.resource.type
-	not lib.unknown(type)
+	not text.unknown(type)
 	not type in {"parameter", "opsitemgroup"}
-	msg := sprintf("the resource ARN %q names a %q, not a parameter or an OpsItemGroup: %s", [lib.shown(input.resource.arn), type, supported])
+	msg := sprintf(
+		"the resource ARN %q names a %q, not a parameter or an OpsItemGroup: %s",
+		[text.shown(input.resource.arn), type, _supported],
+	)
 }
 
-report contains lib.fact_finding("arn", msg) if {
-	not other_service
+report contains findings.fact("arn", msg) if {
+	not _other_service
 	input.resource.type == "opsitemgroup"
 	id := input.resource.id
-	not lib.unknown(id)
+	not text.unknown(id)
 	not id in {"default", ""}
-	msg := sprintf("the resource ARN %q names opsitemgroup/%s: the only OpsItemGroup that takes a policy is opsitemgroup/default", [lib.shown(input.resource.arn), id])
+	msg := sprintf(
+		concat("", [
+			"the resource ARN %q names opsitemgroup/%s: the only OpsItemGroup that takes a policy is ",
+			"opsitemgroup/default",
+		]),
+		[text.shown(input.resource.arn), id],
+	)
 }
 
-other_service if {
+_other_service if {
 	service := input.resource.service
-	not lib.unknown(service)
+	not text.unknown(service)
 	service != "ssm"
 }

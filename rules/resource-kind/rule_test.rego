@@ -1,6 +1,6 @@
-package ssmpolicy.rules.resource_kind_test
+package ssmpolicy.rules["resource-kind_test"]
 
-import data.ssmpolicy.rules.resource_kind as rule
+import data.ssmpolicy.rules["resource-kind"] as rule
 
 ats(r) := {f.at | some f in r}
 

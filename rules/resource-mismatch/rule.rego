@@ -12,27 +12,45 @@
 #   level: error
 #   kinds: [parameter, opsitemgroup]
 #   requires: [arn]
-#   source: SSM-FACTS.md, "Which resources", "Parameters" and "OpsItemGroup"
-package ssmpolicy.rules.resource_mismatch
+#   source: docs/aws-facts.md, "Which resources take a policy" and "Sharing an OpsItemGroup"
+package ssmpolicy.rules["resource-mismatch"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.resources
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
 # Every Resource value of every statement (Allow or Deny) is checked; a statement whose
 # Resource lacks the target therefore has each of its values reported.
-report contains lib.finding(r.path, message(r.value)) if {
-	lib.kind
-	some r in lib.resource_values
+report contains findings.at(r.path, _message(r.value)) if {
+	target.kind
+	some r in resources.values
 	r.name == "Resource"
 	r.value != input.resource.arn
-	not lib.resource_allowed(r.value)
+	not resources.allowed(r.value)
 }
 
-message(v) := sprintf("the Resource %q is not the parameter this policy is for, %s: a parameter's policy can name only the parameter itself", [
-	lib.shown(v), lib.shown(input.resource.arn),
-]) if lib.kind == "parameter"
+_message(v) := sprintf(
+	concat("", [
+		"the Resource %q is not the parameter this policy is for, %s: a parameter's policy can name only ",
+		"the parameter itself",
+	]),
+	[text.shown(v), text.shown(input.resource.arn)],
+) if {
+	target.kind == "parameter"
+}
 
-message(v) := sprintf("the Resource %q is neither this OpsItemGroup, %s, nor an OpsItem of its account and region, %s: an OpsItemGroup's policy can name only those", [
-	lib.shown(v), lib.shown(input.resource.arn), lib.shown(opsitems),
-]) if lib.kind == "opsitemgroup"
+_message(v) := sprintf(
+	concat("", [
+		"the Resource %q is neither this OpsItemGroup, %s, nor an OpsItem of its account and region, %s: ",
+		"an OpsItemGroup's policy can name only those",
+	]),
+	[text.shown(v), text.shown(input.resource.arn), text.shown(_opsitems)],
+) if {
+	target.kind == "opsitemgroup"
+}
 
-opsitems := concat(":", ["arn", input.resource.partition, "ssm", input.resource.region, input.resource.account, "opsitem/*"])
+_opsitems := concat(
+	":",
+	["arn", input.resource.partition, "ssm", input.resource.region, input.resource.account, "opsitem/*"],
+)

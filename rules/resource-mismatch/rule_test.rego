@@ -1,6 +1,6 @@
-package ssmpolicy.rules.resource_mismatch_test
+package ssmpolicy.rules["resource-mismatch_test"]
 
-import data.ssmpolicy.rules.resource_mismatch as rule
+import data.ssmpolicy.rules["resource-mismatch"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -27,10 +27,13 @@ test_another_parameter_fires_on_the_item if {
 }
 
 test_statement_lacking_the_target_fires_on_each_value if {
-	paths(rule.report) == {["Statement", 1, "Resource", 0], ["Statement", 1, "Resource", 1]} with input as {"policy": {"Statement": [
-		stmt(param.arn),
-		stmt(["arn:aws:ssm:us-east-1:111122223333:parameter/a", "arn:aws:ssm:us-west-2:111122223333:parameter/app/db"]),
-	]}, "resource": param}
+	paths(rule.report) == {["Statement", 1, "Resource", 0], ["Statement", 1, "Resource", 1]} with input as {
+		"policy": {"Statement": [
+			stmt(param.arn),
+			stmt(["arn:aws:ssm:us-east-1:111122223333:parameter/a", "arn:aws:ssm:us-west-2:111122223333:parameter/app/db"]),
+		]},
+		"resource": param,
+	}
 }
 
 test_deny_is_checked_too if {
@@ -41,9 +44,14 @@ test_deny_is_checked_too if {
 }
 
 test_wildcard_that_matches_is_left_to_resource_wildcard if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt([
-		"*", "arn:aws:ssm:*:111122223333:parameter/app/*", "arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
-	])]}, "resource": param}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt([
+			"*",
+			"arn:aws:ssm:*:111122223333:parameter/app/*",
+			"arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
+		])]},
+		"resource": param,
+	}
 }
 
 test_wildcard_that_cannot_match_fires if {
@@ -124,31 +132,45 @@ test_policy_variable_is_unknown if {
 }
 
 test_unknown_arn_does_not_run if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/x")]}}
+	doc := {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/x")]}
+	count(rule.report) == 0 with input as {"policy": doc}
 }
 
 test_opsitemgroup_example_passes if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt([
-		"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
-		"arn:aws:ssm:us-east-1:111122223333:opsitem/oi-0123456789ab",
-		"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
-	])]}, "resource": group}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt([
+			"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
+			"arn:aws:ssm:us-east-1:111122223333:opsitem/oi-0123456789ab",
+			"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
+		])]},
+		"resource": group,
+	}
 }
 
 test_opsitems_of_another_account_or_region_fire if {
-	paths(rule.report) == {["Statement", 0, "Resource", 0], ["Statement", 0, "Resource", 1], ["Statement", 0, "Resource", 2]} with input as {"policy": {"Statement": [stmt([
-		"arn:aws:ssm:us-east-1:444455556666:opsitem/*",
-		"arn:aws:ssm:us-west-2:111122223333:opsitem/*",
-		"arn:aws:ssm:us-east-1:111122223333:parameter/x",
-		"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
-	])]}, "resource": group}
+	paths(rule.report) == {
+		["Statement", 0, "Resource", 0],
+		["Statement", 0, "Resource", 1],
+		["Statement", 0, "Resource", 2],
+	} with input as {
+		"policy": {"Statement": [stmt([
+			"arn:aws:ssm:us-east-1:444455556666:opsitem/*",
+			"arn:aws:ssm:us-west-2:111122223333:opsitem/*",
+			"arn:aws:ssm:us-east-1:111122223333:parameter/x",
+			"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
+		])]},
+		"resource": group,
+	}
 }
 
 test_opsitemgroup_with_unknown_account if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt([
-		"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
-		"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
-	])]}, "resource": resource("arn:aws:ssm:us-east-1:\ue000:opsitemgroup/default")}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt([
+			"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
+			"arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default",
+		])]},
+		"resource": resource("arn:aws:ssm:us-east-1:\ue000:opsitemgroup/default"),
+	}
 }
 
 test_message_names_both if {
@@ -161,7 +183,10 @@ test_message_names_both if {
 }
 
 test_opsitemgroup_message_names_the_opsitems if {
-	some f in rule.report with input as {"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/x")]}, "resource": group}
+	some f in rule.report with input as {
+		"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/x")]},
+		"resource": group,
+	}
 	contains(f.message, "arn:aws:ssm:us-east-1:111122223333:opsitem/*")
 }
 

@@ -11,8 +11,8 @@
 #   level: error
 #   kinds: [parameter]
 #   engine: go
-#   source: PRODUCT.md, "--live"; SSM-FACTS.md, "API behaviour"
-package ssmpolicy.rules.resource_not_found
+#   source: docs/aws-facts.md, "The API"; docs/apply.md, "--live"
+package ssmpolicy.rules["resource-not-found"]
 
 # The command line reports this rule itself, from the --live lookup; this package carries its
 # metadata into the catalogue. Its tests are Go tests (cli/live_test.go).

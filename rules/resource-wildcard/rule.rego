@@ -11,34 +11,41 @@
 #   id: resource-wildcard
 #   level: security-warning
 #   kinds: [parameter]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.resource_wildcard
+#   source: docs/aws-facts.md, "Sharing a parameter"
+package ssmpolicy.rules["resource-wildcard"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.resources
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-report contains lib.finding(r.path, msg) if {
-	some r in lib.resource_values
+report contains findings.at(r.path, msg) if {
+	some r in resources.values
 	r.allow
 	r.name == "Resource"
-	lib.wildcard(r.value)
-	parameter_policy(r.value)
-	msg := sprintf("the Resource %q is a wildcard: it reaches every parameter it matches, now and later; name %s", [lib.shown(r.value), fix])
+	text.wildcard(r.value)
+	_parameter_policy(r.value)
+	msg := sprintf(
+		"the Resource %q is a wildcard: it reaches every parameter it matches, now and later; name %s",
+		[text.shown(r.value), _fix],
+	)
 }
 
-# parameter_policy(v) holds when the target is a parameter, or when its kind is not known and
+# _parameter_policy(v) holds when the target is a parameter, or when its kind is not known and
 # the Resource itself is "*" or a parameter ARN.
-parameter_policy(_) if lib.kind == "parameter"
+_parameter_policy(_) if target.kind == "parameter"
 
-parameter_policy(v) if {
-	not lib.kind
+_parameter_policy(v) if {
+	not target.kind
 	v == "*"
 }
 
-parameter_policy(v) if {
-	not lib.kind
-	startswith(lib.arn_parts(v).resource, "parameter")
+_parameter_policy(v) if {
+	not target.kind
+	startswith(ssmpolicy.arn.parse(v).resource, "parameter")
 }
 
-fix := sprintf("the parameter's full ARN, %s", [lib.shown(input.resource.arn)]) if lib.kind == "parameter"
+_fix := sprintf("the parameter's full ARN, %s", [text.shown(input.resource.arn)]) if target.kind == "parameter"
 
-fix := "the parameter's full ARN, arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME" if not lib.kind == "parameter"
+_fix := "the parameter's full ARN, arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME" if not target.kind == "parameter"

@@ -1,6 +1,6 @@
-package ssmpolicy.rules.resource_wildcard_test
+package ssmpolicy.rules["resource-wildcard_test"]
 
-import data.ssmpolicy.rules.resource_wildcard as rule
+import data.ssmpolicy.rules["resource-wildcard"] as rule
 
 paths(r) := {f.path | some f in r}
 
@@ -11,19 +11,28 @@ group := {"type": "opsitemgroup", "arn": "arn:aws:ssm:us-east-1:111122223333:ops
 stmt(res) := {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": res}
 
 test_star_fires if {
-	paths(rule.report) == {["Statement", 0, "Resource"]} with input as {"policy": {"Statement": [stmt("*")]}, "resource": param}
+	paths(rule.report) == {["Statement", 0, "Resource"]} with input as {
+		"policy": {"Statement": [stmt("*")]},
+		"resource": param,
+	}
 }
 
 test_partial_wildcards_fire_on_the_items if {
-	paths(rule.report) == {["Statement", 0, "Resource", 1], ["Statement", 0, "Resource", 2]} with input as {"policy": {"Statement": [stmt([
-		param.arn,
-		"arn:aws:ssm:us-east-1:111122223333:parameter/app/*",
-		"arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
-	])]}, "resource": param}
+	paths(rule.report) == {["Statement", 0, "Resource", 1], ["Statement", 0, "Resource", 2]} with input as {
+		"policy": {"Statement": [stmt([
+			param.arn,
+			"arn:aws:ssm:us-east-1:111122223333:parameter/app/*",
+			"arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
+		])]},
+		"resource": param,
+	}
 }
 
 test_single_statement_object if {
-	paths(rule.report) == {["Statement", "Resource"]} with input as {"policy": {"Statement": stmt("arn:aws:ssm:*:111122223333:parameter/app/db")}, "resource": param}
+	paths(rule.report) == {["Statement", "Resource"]} with input as {
+		"policy": {"Statement": stmt("arn:aws:ssm:*:111122223333:parameter/app/db")},
+		"resource": param,
+	}
 }
 
 test_exact_arn_passes if {
@@ -31,15 +40,24 @@ test_exact_arn_passes if {
 }
 
 test_deny_is_not_a_grant if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [object.union(stmt("*"), {"Effect": "Deny"})]}, "resource": param}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [object.union(stmt("*"), {"Effect": "Deny"})]},
+		"resource": param,
+	}
 }
 
 test_opsitemgroup_wildcards_are_the_documented_form if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(["arn:aws:ssm:us-east-1:111122223333:opsitem/*", "*"])]}, "resource": group}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt(["arn:aws:ssm:us-east-1:111122223333:opsitem/*", "*"])]},
+		"resource": group,
+	}
 }
 
 test_unknown_kind_with_a_parameter_arn_fires if {
-	paths(rule.report) == {["Statement", 0, "Resource", 0], ["Statement", 0, "Resource", 1]} with input as {"policy": {"Statement": [stmt([
+	paths(rule.report) == {
+		["Statement", 0, "Resource", 0],
+		["Statement", 0, "Resource", 1],
+	} with input as {"policy": {"Statement": [stmt([
 		"arn:aws:ssm:us-east-1:111122223333:parameter/*",
 		"*",
 		"arn:aws:ssm:us-east-1:111122223333:opsitem/*",
@@ -47,7 +65,10 @@ test_unknown_kind_with_a_parameter_arn_fires if {
 }
 
 test_unknown_part_is_not_a_wildcard if {
-	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt("arn:\ue000:ssm:\ue000:\ue000:parameter/app/db")]}, "resource": param}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt("arn:\ue000:ssm:\ue000:\ue000:parameter/app/db")]},
+		"resource": param,
+	}
 }
 
 test_message_names_the_target if {

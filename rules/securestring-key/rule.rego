@@ -12,53 +12,71 @@
 #   level: error
 #   kinds: [parameter]
 #   requires: [type, key]
-#   source: SSM-FACTS.md, "Parameters"
-package ssmpolicy.rules.securestring_key
+#   source: docs/aws-facts.md, "Sharing a parameter"
+package ssmpolicy.rules["securestring-key"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.arns
+import data.ssmpolicy.findings
+import data.ssmpolicy.target
+import data.ssmpolicy.text
 
-fix := "AWS managed keys cannot be shared: encrypt the parameter with a customer managed key and share that key with the consumer accounts through KMS separately"
+_fix := concat("", [
+	"AWS managed keys cannot be shared: encrypt the parameter with a customer managed key and share ",
+	"that key with the consumer accounts through KMS separately",
+])
 
-report contains lib.fact_finding("key", msg) if {
-	secure
+report contains findings.fact("key", msg) if {
+	_secure
 	input.parameter.key_id == ""
-	msg := sprintf("the SecureString parameter names no KMS key, so it is encrypted with the AWS managed key alias/aws/ssm: %s", [fix])
+	msg := sprintf(
+		"the SecureString parameter names no KMS key, so it is encrypted with the AWS managed key alias/aws/ssm: %s",
+		[_fix],
+	)
 }
 
-report contains lib.fact_finding("key", msg) if {
-	secure
+report contains findings.fact("key", msg) if {
+	_secure
 	key := input.parameter.key_id
-	aws_alias(key)
-	msg := sprintf("the SecureString parameter is encrypted with %q, an AWS managed key (the alias/aws/ prefix is reserved for them): %s", [lib.shown(key), fix])
+	_aws_alias(key)
+	msg := sprintf(
+		concat("", [
+			"the SecureString parameter is encrypted with %q, an AWS managed key (the alias/aws/ prefix is ",
+			"reserved for them): %s",
+		]),
+		[text.shown(key), _fix],
+	)
 }
 
-report contains lib.fact_finding("key", msg) if {
-	secure
+report contains findings.fact("key", msg) if {
+	_secure
 	input.parameter.key_manager == "AWS"
-	not named_aws_key
-	msg := sprintf("the SecureString parameter's key%s is an AWS managed key (KMS says its KeyManager is AWS): %s", [key_text, fix])
+	not _named_aws_key
+	msg := sprintf(
+		"the SecureString parameter's key%s is an AWS managed key (KMS says its KeyManager is AWS): %s",
+		[_key_text, _fix],
+	)
 }
 
-# named_aws_key holds when the key's name already says it is AWS managed (reported above).
-named_aws_key if input.parameter.key_id == ""
+# _named_aws_key holds when the key's name already says it is AWS managed (reported above).
+_named_aws_key if input.parameter.key_id == ""
 
-named_aws_key if aws_alias(input.parameter.key_id)
+_named_aws_key if _aws_alias(input.parameter.key_id)
 
-key_text := sprintf(" %q", [lib.shown(input.parameter.key_id)]) if input.parameter.key_id
+_key_text := sprintf(" %q", [text.shown(input.parameter.key_id)]) if input.parameter.key_id
 
-key_text := "" if not input.parameter.key_id
+_key_text := "" if not input.parameter.key_id
 
-# secure holds for a SecureString parameter (only parameters have a type; an OpsItemGroup
+# _secure holds for a SecureString parameter (only parameters have a type; an OpsItemGroup
 # target has none).
-secure if {
+_secure if {
 	input.parameter.type == "SecureString"
-	not lib.kind == "opsitemgroup"
+	not target.kind == "opsitemgroup"
 }
 
-aws_alias(key) if startswith(key, "alias/aws/")
+_aws_alias(key) if startswith(key, "alias/aws/")
 
-aws_alias(key) if {
-	f := lib.arn_parts(key)
+_aws_alias(key) if {
+	f := ssmpolicy.arn.parse(key)
 	f.service == "kms"
 	startswith(f.resource, "alias/aws/")
 }

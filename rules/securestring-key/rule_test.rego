@@ -1,13 +1,16 @@
-package ssmpolicy.rules.securestring_key_test
+package ssmpolicy.rules["securestring-key_test"]
 
-import data.ssmpolicy.rules.securestring_key as rule
+import data.ssmpolicy.rules["securestring-key"] as rule
 
 ats(r) := {f.at | some f in r}
 
-param := {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"}
-
+# check(p) is what the rule reports on a parameter target with the facts p.
 check(p) := r if {
-	r := rule.report with input as {"policy": {"Statement": []}, "resource": param, "parameter": p}
+	r := rule.report with input as {
+		"policy": {"Statement": []},
+		"resource": {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"},
+		"parameter": p,
+	}
 }
 
 test_no_key_fires_at_the_key if {
@@ -38,7 +41,10 @@ test_customer_alias_passes if {
 	count(check({"type": "SecureString", "key_id": "alias/app-secrets"})) == 0
 	count(check({"type": "SecureString", "key_id": "alias/app-secrets", "key_manager": "CUSTOMER"})) == 0
 	count(check({"type": "SecureString", "key_id": "arn:aws:kms:us-east-1:111122223333:alias/awsome"})) == 0
-	count(check({"type": "SecureString", "key_id": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"})) == 0
+	count(check({
+		"type": "SecureString",
+		"key_id": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	})) == 0
 }
 
 test_string_parameter_passes if {
@@ -63,7 +69,10 @@ test_unknown_key_under_the_aws_prefix_fires if {
 }
 
 test_unknown_arn_with_type_given_fires if {
-	count(rule.report) == 1 with input as {"policy": {"Statement": []}, "parameter": {"type": "SecureString", "key_id": "alias/aws/ssm"}}
+	count(rule.report) == 1 with input as {
+		"policy": {"Statement": []},
+		"parameter": {"type": "SecureString", "key_id": "alias/aws/ssm"},
+	}
 }
 
 test_opsitemgroup_has_no_key if {

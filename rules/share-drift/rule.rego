@@ -13,8 +13,8 @@
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
-#   source: docs/audit.md, "Against a repository"; docs/apply.md
-package ssmpolicy.rules.share_drift
+#   source: docs/audit.md, "Against a repository"; docs/apply.md, "The plan"
+package ssmpolicy.rules["share-drift"]
 
 # audit reports this rule itself, comparing what AWS holds with the files under --against;
 # this package carries its metadata into the catalogue. Its tests are Go tests (audit/).

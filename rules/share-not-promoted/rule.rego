@@ -13,8 +13,8 @@
 #   level: warning
 #   kinds: [parameter]
 #   engine: go
-#   source: docs/audit.md, "What it reads"; SSM API Reference, PutResourcePolicy; RAM API Reference, PromoteResourceShareCreatedFromPolicy
-package ssmpolicy.rules.share_not_promoted
+#   source: docs/aws-facts.md, "Promoting a parameter share"; docs/audit.md, "What it reads"
+package ssmpolicy.rules["share-not-promoted"]
 
 # audit reports this rule itself, from the RAM shares it reads; this package carries its
 # metadata into the catalogue. Its tests are Go tests (audit/).

@@ -13,7 +13,7 @@
 #   kinds: [parameter, opsitemgroup]
 #   engine: go
 #   source: docs/audit.md, "Against a repository"
-package ssmpolicy.rules.share_outside_repo
+package ssmpolicy.rules["share-outside-repo"]
 
 # audit reports this rule itself, from the files under --against; this package carries its
 # metadata into the catalogue. Its tests are Go tests (audit/).

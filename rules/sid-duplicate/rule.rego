@@ -10,28 +10,33 @@
 #   id: sid-duplicate
 #   level: error
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.sid_duplicate
+#   source: docs/aws-facts.md, "The policy grammar"
+package ssmpolicy.rules["sid-duplicate"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-# sids lists [index, Sid] for the statements of a Statement list that have a known Sid.
-sids := [[st.path[1], sid] |
-	some st in lib.statements
+# _sids lists [index, Sid] for the statements of a Statement list that have a known Sid.
+_sids := [[st.path[1], sid] |
+	some st in statements.list
 	count(st.path) == 2
 	sid := st.value.Sid
 	is_string(sid)
 	sid != ""
-	not lib.unknown(sid)
+	not text.unknown(sid)
 ]
 
-# first(sid) is the index of the first statement with that Sid.
-first(sid) := min({pair[0] | some pair in sids; pair[1] == sid})
+# _first(sid) is the index of the first statement with that Sid.
+_first(sid) := min({pair[0] | some pair in _sids; pair[1] == sid})
 
-report contains lib.finding(["Statement", i, "Sid"], msg) if {
-	count(sids) > 1
-	some [i, sid] in sids
-	f := first(sid)
+report contains findings.at(["Statement", i, "Sid"], msg) if {
+	count(_sids) > 1
+	some [i, sid] in _sids
+	f := _first(sid)
 	f < i
-	msg := sprintf("the Sid %q is already used by statement %d: Sids must be unique within a policy, rename this one", [sid, f])
+	msg := sprintf(
+		"the Sid %q is already used by statement %d: Sids must be unique within a policy, rename this one",
+		[sid, f],
+	)
 }

@@ -1,13 +1,23 @@
-package ssmpolicy.rules.sid_duplicate_test
+package ssmpolicy.rules["sid-duplicate_test"]
 
-import data.ssmpolicy.rules.sid_duplicate as rule
+import data.ssmpolicy.rules["sid-duplicate"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(sid) := {"Sid": sid, "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}
+stmt(sid) := {
+	"Sid": sid,
+	"Effect": "Allow",
+	"Principal": {"AWS": "444455556666"},
+	"Action": "ssm:GetParameter",
+	"Resource": "*",
+}
 
 test_repeat_fires_at_the_repeat if {
-	paths(rule.report) == {["Statement", 2, "Sid"]} with input as {"policy": {"Statement": [stmt("Read"), stmt("Write"), stmt("Read")]}}
+	paths(rule.report) == {["Statement", 2, "Sid"]} with input as {"policy": {"Statement": [
+		stmt("Read"),
+		stmt("Write"),
+		stmt("Read"),
+	]}}
 }
 
 test_message_names_the_first_statement if {
@@ -17,7 +27,12 @@ test_message_names_the_first_statement if {
 }
 
 test_every_repeat_is_reported if {
-	paths(rule.report) == {["Statement", 1, "Sid"], ["Statement", 3, "Sid"]} with input as {"policy": {"Statement": [stmt("A"), stmt("A"), stmt("B"), stmt("A")]}}
+	paths(rule.report) == {["Statement", 1, "Sid"], ["Statement", 3, "Sid"]} with input as {"policy": {"Statement": [
+		stmt("A"),
+		stmt("A"),
+		stmt("B"),
+		stmt("A"),
+	]}}
 }
 
 test_distinct_sids_pass if {

@@ -9,36 +9,42 @@
 #   id: sid-format
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
-package ssmpolicy.rules.sid_format
+#   source: docs/aws-facts.md, "The policy grammar"
+package ssmpolicy.rules["sid-format"]
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.statements
+import data.ssmpolicy.text
 
-report contains lib.finding(array.concat(st.path, ["Sid"]), msg) if {
-	some st in lib.statements
+report contains findings.at(array.concat(st.path, ["Sid"]), msg) if {
+	some st in statements.list
 	sid := st.value.Sid
 	is_string(sid)
+
 	# a deploy-time part could be anything, but the characters around it are known
-	known := replace(sid, lib.unknown_marker, "")
+	known := replace(sid, text.unknown_marker, "")
 	not regex.match(`^[A-Za-z0-9]*$`, known)
 	bad := concat("", sort({c | some c in regex.find_n(`[^A-Za-z0-9]`, known, -1)}))
-	msg := sprintf("the Sid %s has characters other than A-Z, a-z and 0-9 (%q): %s", [lib.principal_shown(sid), bad, fix(suggestion(sid))])
+	msg := sprintf(
+		"the Sid %s has characters other than A-Z, a-z and 0-9 (%q): %s",
+		[text.quoted(sid), bad, _fix(_suggestion(sid))],
+	)
 }
 
-fix("") := "write it in letters and digits only"
+_fix("") := "write it in letters and digits only"
 
-fix(s) := sprintf("write it as %q", [s]) if s != ""
+_fix(s) := sprintf("write it as %q", [s]) if s != ""
 
-# suggestion drops the offending characters and capitalises the word after each one; none
+# _suggestion drops the offending characters and capitalises the word after each one; none
 # for a Sid with a deploy-time part.
-suggestion(sid) := "" if {
-	lib.unknown(sid)
+_suggestion(sid) := "" if {
+	text.unknown(sid)
 } else := concat("", [w |
 	some i, word in regex.split(`[^A-Za-z0-9]+`, sid)
 	word != ""
-	w := capitalise(i, word)
+	w := _capitalise(i, word)
 ])
 
-capitalise(0, word) := word
+_capitalise(0, word) := word
 
-capitalise(i, word) := concat("", [upper(substring(word, 0, 1)), substring(word, 1, -1)]) if i > 0
+_capitalise(i, word) := concat("", [upper(substring(word, 0, 1)), substring(word, 1, -1)]) if i > 0

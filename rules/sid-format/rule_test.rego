@@ -1,13 +1,22 @@
-package ssmpolicy.rules.sid_format_test
+package ssmpolicy.rules["sid-format_test"]
 
-import data.ssmpolicy.rules.sid_format as rule
+import data.ssmpolicy.rules["sid-format"] as rule
 
 paths(r) := {f.path | some f in r}
 
-stmt(sid) := {"Sid": sid, "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ssm:GetParameter", "Resource": "*"}
+stmt(sid) := {
+	"Sid": sid,
+	"Effect": "Allow",
+	"Principal": {"AWS": "444455556666"},
+	"Action": "ssm:GetParameter",
+	"Resource": "*",
+}
 
 test_hyphen_fires if {
-	paths(rule.report) == {["Statement", 1, "Sid"]} with input as {"policy": {"Statement": [stmt("ReadOnly"), stmt("Read-Only")]}}
+	paths(rule.report) == {["Statement", 1, "Sid"]} with input as {"policy": {"Statement": [
+		stmt("ReadOnly"),
+		stmt("Read-Only"),
+	]}}
 }
 
 test_letters_and_digits_pass if {

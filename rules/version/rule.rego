@@ -9,27 +9,24 @@
 #   id: version
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
-#   source: SSM-FACTS.md, "IAM grammar"
+#   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules.version
 
-import data.ssmpolicy.lib
+import data.ssmpolicy.findings
+import data.ssmpolicy.text
 
-report contains {
-	"path": [],
-	"message": "the policy has no Version",
-	"help": "add \"Version\": \"2012-10-17\"",
-} if {
+report contains findings.at_help([], "the policy has no Version", "add \"Version\": \"2012-10-17\"") if {
 	is_object(input.policy)
 	not "Version" in object.keys(input.policy)
 }
 
-report contains {
-	"path": ["Version"],
-	"message": sprintf("Version is %q", [v]),
-	"help": "use \"2012-10-17\", the current policy language",
-} if {
+report contains findings.at_help(
+	["Version"],
+	sprintf("Version is %q", [v]),
+	"use \"2012-10-17\", the current policy language",
+) if {
 	v := input.policy.Version
 	is_string(v)
 	v != "2012-10-17"
-	not lib.unknown(v)
+	not text.unknown(v)
 }
