@@ -63,9 +63,9 @@ expect "SARIF log written" has "$dir/temp/ssmpolicy.sarif" '"version": "2.1.0"'
 expect "SARIF has the finding" has "$dir/temp/ssmpolicy.sarif" '"ruleId": "principal-wildcard"'
 expect "annotation on bad.json line 7" has "$dir/stdout" "::warning file=$ws/policies/bad.json,line=7,"
 expect "annotation titled with the rule" has "$dir/stdout" "title=principal-wildcard::"
-expect "job summary written" has "$dir/summary" "### ssmpolicy:"
+expect "job summary written" has "$dir/summary" "### ssmpolicy"
 expect "job summary links the line" has "$dir/summary" "(https://github.com/acme/infra/blob/0123456789abcdef/policies/bad.json#L7)"
-expect "job summary written once" test "$(grep -c '^### ssmpolicy:' "$dir/summary")" = 1
+expect "job summary written once" test "$(grep -c '^### ssmpolicy$' "$dir/summary")" = 1
 
 act good "paths=policies/good.json"
 expect "exit 0 on a good policy" test "$code" = 0
