@@ -167,7 +167,7 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: Version, WorkDir: env.Dir,
+	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: env.Build.Version, WorkDir: env.Dir,
 		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
 	if err != nil {
 		return nil, usageError("%v", err)
@@ -236,7 +236,7 @@ func (f *checkFlags) failEarly(env *Env, err error) error {
 	if f.output == "text" || !slices.Contains(report.Formats(), f.output) {
 		return err
 	}
-	rep, rerr := report.New(f.output, report.Options{Version: Version, WorkDir: env.Dir})
+	rep, rerr := report.New(f.output, report.Options{Version: env.Build.Version, WorkDir: env.Dir})
 	if rerr != nil {
 		return err
 	}
