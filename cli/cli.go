@@ -116,4 +116,3 @@ Terraform plans, and reports each finding at its line and column.`,
 	root.AddCommand(newCheck(env), newApply(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
 	return root
 }
-
