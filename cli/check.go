@@ -21,28 +21,29 @@ import (
 
 // checkFlags are the flags check and apply share.
 type checkFlags struct {
+	// output is the format of the report on standard output, set by validate from out.
 	output   string
+	out      outputFlags
 	config   string
 	failOn   string
 	ruleDirs []string
 	disable  []string
 	enable   []string
-	noColor  bool
 	workers  int
 	timeout  time.Duration
 	ctx      input.Context
 }
 
 func (f *checkFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.out.register(fs)
 	fs.StringVar(&f.config, "config", "", "configuration file (default: .ssmpolicy.yaml in the working directory or a parent)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above this level: error, security-warning, warning, suggestion (default security-warning)")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of extra Rego rules (repeatable)")
 	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule off (repeatable)")
 	fs.StringArrayVar(&f.enable, "enable", nil, "turn a rule on at its default level (repeatable)")
-	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (NO_COLOR is honoured too)")
-	fs.IntVar(&f.workers, "workers", 0, "targets checked at once (default: one per CPU)")
-	fs.DurationVar(&f.timeout, "rule-timeout", linter.DefaultTimeout, "time limit for evaluating the rules on one target")
+	fs.Var(positiveInt{&f.workers}, "workers", "targets checked at once (default: one per CPU)")
+	f.timeout = linter.DefaultTimeout
+	fs.Var(positiveDuration{&f.timeout}, "rule-timeout", "time limit for evaluating the rules on one target")
 	fs.StringVar(&f.ctx.ARN, "resource-arn", "", "ARN of the resource a raw policy file is for")
 	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
 	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
@@ -50,9 +51,10 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 }
 
 func (f *checkFlags) validate() error {
-	if !slices.Contains(report.Formats(), f.output) {
-		return usageError("unknown output format %q (want %s)", f.output, strings.Join(report.Formats(), ", "))
+	if err := f.out.validate(); err != nil {
+		return err
 	}
+	f.output = f.out.stdout
 	if f.failOn != "" {
 		if _, err := finding.ParseLevel(f.failOn, false); err != nil {
 			return usageError("--fail-on: %v", err)
@@ -166,11 +168,9 @@ func (f *checkFlags) build(cmd *cobra.Command, env *Env) (*setup, error) {
 	if f.failOn != "" {
 		failOn, _ = finding.ParseLevel(f.failOn, false)
 	}
-	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	rep, err := report.New(f.output, report.Options{Color: color, Rules: set, Version: env.Build.Version, WorkDir: env.Dir,
-		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
+	rep, err := f.out.publisher(env, set)
 	if err != nil {
-		return nil, usageError("%v", err)
+		return nil, err
 	}
 	return &setup{set: set, engine: engine, reader: reader, failOn: failOn, reporter: rep, config: cfg,
 		ignores: cfg.Suppressor(env.Now())}, nil
@@ -225,6 +225,7 @@ func newCheck(env *Env) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	f.out.registerFiles(cmd.Flags())
 	live.register(cmd.Flags())
 	return cmd
 }
@@ -233,15 +234,6 @@ func newCheck(env *Env) *cobra.Command {
 // format it is also written as a report holding only that failure, so that a pipeline reading
 // the SARIF, JSON or JUnit file finds a valid document that says what went wrong.
 func (f *checkFlags) failEarly(env *Env, err error) error {
-	if f.output == "text" || !slices.Contains(report.Formats(), f.output) {
-		return err
-	}
-	rep, rerr := report.New(f.output, report.Options{Version: env.Build.Version, WorkDir: env.Dir})
-	if rerr != nil {
-		return err
-	}
-	r := &finding.Report{Failures: []finding.Failure{{Message: err.Error()}}}
-	r.Finish()
-	_ = rep.Publish(env.Stdout, r) // best effort: the error itself also goes to standard error
+	f.out.publishFailure(env, err)
 	return err
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/ssmpolicy/ssmpolicy/report"
 )
 
 // Env is what a run may read from its surroundings. Tests replace it; Run uses the process's.
@@ -112,7 +114,18 @@ Terraform plans, and reports each finding at its line and column.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newCheck(env), newApply(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
+	levels := []string{"error", "security-warning", "warning", "suggestion"}
+	for _, cmd := range root.Commands() {
+		formats := report.Formats()
+		if cmd.Name() == "rules" {
+			formats = []string{"text", "json"}
+		}
+		registerCompletions(cmd, map[string][]string{
+			"output": formats, "fail-on": levels, "min-level": levels, "color": {"auto", "always", "never"},
+			"tier": {"Standard", "Advanced", "Intelligent-Tiering"}, "type": {"String", "StringList", "SecureString"},
+		})
+	}
 	return root
 }

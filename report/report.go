@@ -22,6 +22,8 @@ type Reporter interface {
 type Options struct {
 	// Color turns on ANSI colours in text output.
 	Color bool
+	// Quiet leaves the summary line out of text output.
+	Quiet bool
 	// Rules is the catalogue, for formats that describe the rules (SARIF).
 	Rules *rules.Set
 	// Version is the tool's version, for formats that name the tool.
@@ -57,7 +59,7 @@ func New(format string, opts Options) (Reporter, error) {
 	md := Markdown{WorkDir: dir, Source: opts.Source}
 	switch format {
 	case "text":
-		return Text{Color: opts.Color}, nil
+		return Text{Color: opts.Color, Quiet: opts.Quiet}, nil
 	case "json":
 		return JSON{}, nil
 	case "sarif":

@@ -14,6 +14,8 @@ import (
 // a summary line.
 type Text struct {
 	Color bool
+	// Quiet leaves out the summary line.
+	Quiet bool
 }
 
 const (
@@ -46,12 +48,14 @@ func (t Text) Publish(w io.Writer, rep *finding.Report) error {
 		fmt.Fprintf(bw, "%s %s %s %s\n",
 			t.paint(bold, fmt.Sprintf("%s:%d:%d:", f.File, f.Start.Line, f.Start.Column)),
 			t.paint(levelColor[f.Level], f.Level.String()),
-			t.paint(bold, f.Rule+":"), f.Message)
+			t.paint(bold, f.Rule+":"), fixMark(f)+f.Message)
 		if f.Line != "" {
 			t.source(bw, f)
 		}
 	}
-	fmt.Fprintln(bw, t.summary(rep))
+	if !t.Quiet {
+		fmt.Fprintln(bw, t.summary(rep))
+	}
 	return bw.Flush()
 }
 
@@ -97,6 +101,12 @@ func (t Text) summary(rep *finding.Report) string {
 		head = fmt.Sprintf("%d %s (%s)", s.Findings, plural(s.Findings, "finding", "findings"), strings.Join(parts, ", "))
 	}
 	out := fmt.Sprintf("%s in %d %s, %d %s", head, s.Files, plural(s.Files, "file", "files"), s.Targets, plural(s.Targets, "target", "targets"))
+	if s.Hidden > 0 {
+		out += fmt.Sprintf("; %d below --min-level not shown", s.Hidden)
+	}
+	if s.Fixable > 0 {
+		out += fmt.Sprintf("; %d fixable with --fix", s.Fixable)
+	}
 	if s.Suppressed > 0 {
 		out += fmt.Sprintf("; %d suppressed", s.Suppressed)
 	}
@@ -107,6 +117,14 @@ func (t Text) summary(rep *finding.Report) string {
 		out += fmt.Sprintf("; %d %s", n, plural(n, "error", "errors"))
 	}
 	return out
+}
+
+// fixMark marks a finding --fix would fix, as ruff marks its fixable diagnostics.
+func fixMark(f finding.Finding) string {
+	if f.Fixable {
+		return "[*] "
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {
