@@ -16,6 +16,8 @@ type TestResult struct {
 	File     string
 	Line     int
 	Passed   bool
+	// Skipped is set for a test named todo_test_*, which opa test skips too.
+	Skipped  bool
 	Err      error
 	Duration time.Duration
 }
@@ -23,7 +25,14 @@ type TestResult struct {
 // RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
 // `opa test` does. timeout bounds each test.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
+	return RunTestsMatching(ctx, modules, timeout, "")
+}
+
+// RunTestsMatching runs the tests whose full name (data.package.test_name) matches the
+// regular expression run, as `opa test --run` does; "" runs them all.
+func RunTestsMatching(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration, run string) ([]TestResult, error) {
 	ch, err := tester.NewRunner().
+		Filter(run).
 		SetStore(inmem.New()).
 		SetDefaultRegoVersion(ast.RegoV1).
 		SetTimeout(timeout).
@@ -34,7 +43,7 @@ func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.
 	}
 	var out []TestResult
 	for r := range ch {
-		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass(), Err: r.Error, Duration: r.Duration}
+		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass(), Skipped: r.Skip, Err: r.Error, Duration: r.Duration}
 		if r.Location != nil {
 			tr.File, tr.Line = r.Location.File, r.Location.Row
 		}
