@@ -12,10 +12,10 @@ import (
 
 // TestResult is the outcome of one Rego test (a rule named test_*).
 type TestResult struct {
-	Name     string // package.test_name
-	File     string
-	Line     int
-	Passed   bool
+	Name   string // package.test_name
+	File   string
+	Line   int
+	Passed bool
 	// Skipped is set for a test named todo_test_*, which opa test skips too.
 	Skipped  bool
 	Err      error
