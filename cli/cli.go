@@ -115,7 +115,7 @@ Terraform plans, and reports each finding at its line and column.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(newCheck(env), newApply(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
+	root.AddCommand(newCheck(env), newApply(env), newRules(env), newExplain(env), newTest(env), newInit(env), newVersion(env))
 	levels := []string{"error", "security-warning", "warning", "suggestion"}
 	for _, cmd := range root.Commands() {
 		formats := report.Formats()
