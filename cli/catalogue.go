@@ -21,6 +21,7 @@ type ruleEntry struct {
 	Description string   `json:"description"`
 	Requires    []string `json:"requires,omitempty"`
 	Inference   bool     `json:"inference"`
+	Fixable     bool     `json:"fixable"`
 	Custom      bool     `json:"custom"`
 	Docs        string   `json:"docs,omitempty"`
 }
@@ -62,7 +63,7 @@ func newRules(env *Env) *cobra.Command {
 				entries := make([]ruleEntry, 0, len(set.Rules))
 				for _, r := range set.Rules {
 					entries = append(entries, ruleEntry{ID: r.ID, Level: r.Level.String(), Kinds: r.Kinds, Title: r.Title,
-						Description: r.Description, Requires: r.Requires, Inference: r.Inference, Custom: r.Custom, Docs: r.DocsURL})
+						Description: r.Description, Requires: r.Requires, Inference: r.Inference, Fixable: r.Fixable, Custom: r.Custom, Docs: r.DocsURL})
 				}
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")

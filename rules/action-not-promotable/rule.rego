@@ -16,6 +16,7 @@
 #   kinds: [parameter]
 #   requires: [arn]
 #   source: SSM-FACTS.md, "Parameters"
+#   fixable: true
 package ssmpolicy.rules.action_not_promotable
 
 import data.ssmpolicy.lib

@@ -10,6 +10,7 @@
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
 #   source: SSM-FACTS.md, "IAM grammar"
+#   fixable: true
 package ssmpolicy.rules.version
 
 import data.ssmpolicy.lib
