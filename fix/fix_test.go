@@ -191,7 +191,7 @@ func TestSharedPolicy(t *testing.T) {
 // TestNotEdited: policies in strings, templates and plans are left alone and counted.
 func TestNotEdited(t *testing.T) {
 	for name, c := range map[string]struct{ file, src string }{
-		"a manifest's JSON string": {"m.yaml", "resources:\n  - arn: " + arn + "\n    policy: '{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"444455556666\"}, \"Action\": \"ssm:GetParameter\", \"Resource\": \"" + arn + "\"}]}'\n"},
+		"a manifest's JSON string":  {"m.yaml", "resources:\n  - arn: " + arn + "\n    policy: '{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"444455556666\"}, \"Action\": \"ssm:GetParameter\", \"Resource\": \"" + arn + "\"}]}'\n"},
 		"a CloudFormation template": {"t.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n    Type: AWS::SSM::ResourcePolicy\n    Properties:\n      ResourceArn: " + arn + "\n      Policy:\n        Statement:\n          - {Effect: Allow, Principal: {AWS: \"444455556666\"}, Action: ssm:GetParameter, Resource: \"" + arn + "\"}\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
