@@ -193,14 +193,20 @@ func unknownRule(set *rules.Set, id string) string {
 func newCheck(env *Env) *cobra.Command {
 	var f checkFlags
 	var live liveFlags
+	var fx fixFlags
 	cmd := &cobra.Command{
 		Use:   "check [flags] [PATH ...]",
 		Short: "Check policies, manifests, templates and plans (PATH: a file, a directory, or - for stdin)",
 		Example: `  ssmpolicy check examples/
   ssmpolicy check --resource-arn arn:aws:ssm:us-east-1:111122223333:parameter/app/db --tier Advanced policy.json
-  cat policy.json | ssmpolicy check -o json -`,
+  cat policy.json | ssmpolicy check -o json -
+  ssmpolicy check -o github -o sarif=ssmpolicy.sarif infra/
+  ssmpolicy check --fix --dry-run policies/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := f.build(cmd, env)
+			if err == nil {
+				err = fx.validate(&f.out, args)
+			}
 			if err != nil {
 				return f.failEarly(env, err)
 			}
@@ -211,7 +217,12 @@ func newCheck(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep := s.run(cmd, env, args, f.workers, linter.RunOptions{Enrich: stages})
+			rep, err := fx.checkFixing(env, s.set, f.out.quiet, func(visit visitor) *finding.Report {
+				return s.run(cmd, env, args, f.workers, linter.RunOptions{Enrich: stages, Visit: visit})
+			})
+			if rep == nil {
+				return err // the dry run printed its diff
+			}
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
@@ -226,6 +237,7 @@ func newCheck(env *Env) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	f.out.registerFiles(cmd.Flags())
+	fx.register(cmd.Flags())
 	live.register(cmd.Flags())
 	return cmd
 }
