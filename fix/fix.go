@@ -185,6 +185,9 @@ func (p *Plan) Files() []File {
 	return out
 }
 
+// maxOneByOne bounds the fixes of one file verified one by one when together they fail.
+const maxOneByOne = 32
+
 // resolve keeps the fixes of one file that can be made together.
 func resolve(fixes []Fix) File {
 	slices.SortStableFunc(fixes, func(a, b Fix) int {
@@ -206,7 +209,14 @@ func resolve(fixes []Fix) File {
 	if src, err := verify(file, kept); err == nil {
 		return finish(out, src, kept)
 	}
-	// Together they do not verify: keep each fix that verifies with those kept before it.
+	// Together they do not verify: keep each fix that verifies with those kept before it. That
+	// reads the file once per fix, so a file with very many is left for the user instead.
+	if len(kept) > maxOneByOne {
+		for _, fx := range kept {
+			out.Dropped = append(out.Dropped, dropped(fx, "the fixes of this file do not verify together"))
+		}
+		return out
+	}
 	var good []Fix
 	for _, fx := range kept {
 		if _, err := verify(file, append(slices.Clone(good), fx)); err != nil {

@@ -90,3 +90,17 @@ func TestVerification(t *testing.T) {
 		})
 	}
 }
+
+// TestManyFixesFailingTogether: past maxOneByOne fixes, a file whose fixes do not verify
+// together is left whole rather than read once per fix.
+func TestManyFixesFailingTogether(t *testing.T) {
+	const src = `{"Statement": []}`
+	var fixes []Fix
+	for i := range maxOneByOne + 1 {
+		fixes = append(fixes, handMade(src, "r"+strings.Repeat("x", i), []Edit{{Start: 1, End: 1, New: `"Version": "2012-10-17", `}}, func(v any) any { return v }))
+	}
+	out := resolve(fixes)
+	if len(out.Fixed) != 0 || len(out.Dropped) != len(fixes) || !strings.Contains(out.Dropped[0], "do not verify together") {
+		t.Errorf("fixed %d, dropped %d: %q", len(out.Fixed), len(out.Dropped), out.Dropped[:1])
+	}
+}
