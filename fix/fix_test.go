@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
@@ -16,6 +17,27 @@ import (
 
 const arn = "arn:aws:ssm:us-east-1:111122223333:parameter/app/db"
 
+// engine compiles the built-in rules once for all the tests: compiling takes longer than a
+// check.
+type rulesEngine struct {
+	set *rules.Set
+	eng *linter.Engine
+}
+
+var compiled = sync.OnceValues(func() (rulesEngine, error) {
+	set, err := rules.Builtin()
+	if err != nil {
+		return rulesEngine{}, err
+	}
+	eng, err := linter.New(context.Background(), set, linter.Config{})
+	return rulesEngine{set, eng}, err
+})
+
+func engine() (*rules.Set, *linter.Engine, error) {
+	c, err := compiled()
+	return c.set, c.eng, err
+}
+
 // plan checks the file name holding src (with --resource-arn arn when a raw policy) and
 // returns the plan's outcome for it, and the findings.
 func plan(t *testing.T, name, src string) ([]fix.File, *fix.Plan, *finding.Report) {
@@ -25,15 +47,11 @@ func plan(t *testing.T, name, src string) ([]fix.File, *fix.Plan, *finding.Repor
 	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	set, err := rules.Builtin()
+	set, eng, err := engine()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	eng, err := linter.New(ctx, set, linter.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	reader, err := input.NewReader(input.Context{ARN: arn})
 	if err != nil {
 		t.Fatal(err)

@@ -25,21 +25,22 @@ goarch=$(go env GOARCH)
 case "$goos" in linux) runner_os=Linux ;; darwin) runner_os=macOS ;; *) echo "test-action.sh: no release stand-in for $goos" >&2; exit 2 ;; esac
 case "$goarch" in amd64) runner_arch=X64 ;; arm64) runner_arch=ARM64 ;; *) echo "test-action.sh: no release stand-in for $goarch" >&2; exit 2 ;; esac
 
-# release TAG: a release directory for TAG, with the archive and its checksums file.
-release() {
-  local tag=$1 stage="$tmp/stage-$1" out="$tmp/release/$1"
-  mkdir -p "$stage" "$out"
-  (cd "$repo" && go build -trimpath -ldflags "-X main.version=$tag -X main.commit=0000000release" -o "$stage/ssmpolicy" ./cmd/ssmpolicy) || exit 2
-  cp "$repo/README.md" "$stage/"
+# A release stand-in: one binary, built as the release build sets its version, archived under
+# the names .goreleaser.yaml gives the assets of v9.9.9 and v9.9.8, with their checksums files.
+stage="$tmp/stage"
+mkdir -p "$stage"
+(cd "$repo" && go build -trimpath -ldflags "-X main.version=v9.9.9 -X main.commit=0000000release" -o "$stage/ssmpolicy" ./cmd/ssmpolicy) || exit 2
+cp "$repo/README.md" "$stage/"
+for tag in v9.9.9 v9.9.8; do
+  out="$tmp/release/$tag"
+  mkdir -p "$out"
   tar -czf "$out/ssmpolicy_${tag#v}_${goos}_${goarch}.tar.gz" -C "$stage" ssmpolicy README.md
   if command -v sha256sum >/dev/null; then
     (cd "$out" && sha256sum ./*.tar.gz | sed 's| \./| |' >"ssmpolicy_${tag#v}_checksums.txt")
   else
     (cd "$out" && shasum -a 256 ./*.tar.gz | sed 's| \./| |' >"ssmpolicy_${tag#v}_checksums.txt")
   fi
-}
-release v9.9.9
-release v9.9.8
+done
 # v9.9.8's checksums file does not match its archive.
 sed -i.orig 's/^[0-9a-f]*/0000000000000000000000000000000000000000000000000000000000000000/' "$tmp/release/v9.9.8/ssmpolicy_9.9.8_checksums.txt"
 releases="file://$tmp/release"
