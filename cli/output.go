@@ -154,7 +154,8 @@ type fileReporter struct {
 	rep  report.Reporter
 }
 
-// publisher builds the reporters. Relative file names are resolved in env.Dir.
+// publisher builds the reporters. Relative file names are relative to the working directory,
+// as the paths to check are.
 func (o *outputFlags) publisher(env *Env, set *rules.Set) (*publisher, error) {
 	colorOut, colorFiles := o.colors(env)
 	opts := func(color bool) report.Options {
@@ -164,7 +165,7 @@ func (o *outputFlags) publisher(env *Env, set *rules.Set) (*publisher, error) {
 	p := &publisher{min: o.min}
 	var err error
 	if o.outputFile != "" {
-		p.stdoutFile = resolvePath(env, o.outputFile)
+		p.stdoutFile = o.outputFile
 		colorOut = colorFiles
 	}
 	if p.stdout, err = report.New(o.stdout, opts(colorOut)); err != nil {
@@ -175,16 +176,9 @@ func (o *outputFlags) publisher(env *Env, set *rules.Set) (*publisher, error) {
 		if err != nil {
 			return nil, usageError("%v", err)
 		}
-		p.files = append(p.files, fileReporter{path: resolvePath(env, f.path), rep: r})
+		p.files = append(p.files, fileReporter{path: f.path, rep: r})
 	}
 	return p, nil
-}
-
-func resolvePath(env *Env, p string) string {
-	if filepath.IsAbs(p) || env.Dir == "" {
-		return p
-	}
-	return filepath.Join(env.Dir, p)
 }
 
 // Publish implements report.Reporter: w is standard output.
@@ -222,14 +216,14 @@ func (p *publisher) shown(rep *finding.Report) *finding.Report {
 func writeReportFile(path string, r report.Reporter, rep *finding.Report) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return err // names the file already
 	}
 	if err := r.Publish(f, rep); err != nil {
 		f.Close()
-		return fmt.Errorf("write report %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
@@ -252,7 +246,7 @@ func (o *outputFlags) publishFailure(env *Env, cause error) {
 			_ = rep.Publish(env.Stdout, r) // best effort: the error itself also goes to standard error
 			return
 		}
-		_ = writeReportFile(resolvePath(env, path), rep, r)
+		_ = writeReportFile(path, rep, r)
 	}
 	stdout := "text"
 	for _, v := range o.formats {

@@ -36,7 +36,7 @@ func policyDir(t *testing.T, files map[string]string) (string, Env) {
 
 func TestOutputToFiles(t *testing.T) {
 	dir, env := policyDir(t, map[string]string{})
-	code, stdout, stderr := run(t, env, "check", "-o", "json", "-o", "sarif=out/../out.sarif", "-o", "junit=report.xml", "p.json")
+	code, stdout, stderr := run(t, env, "check", "-o", "json", "-o", "sarif=out.sarif", "-o", "junit=report.xml", "p.json")
 	if code != 1 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -217,5 +217,14 @@ func TestCompletion(t *testing.T) {
 	_, stdout, _ = run(t, env, "__complete", "rules", "-o", "")
 	if !strings.HasPrefix(stdout, "text\njson\n:") {
 		t.Errorf("rules -o completion:\n%s", stdout)
+	}
+}
+
+func TestOutputFileUnwritable(t *testing.T) {
+	_, env := policyDir(t, map[string]string{})
+	code, stdout, stderr := run(t, env, "check", "-o", "sarif=no/such/dir/out.sarif", "p.json")
+	if code != 2 || !strings.Contains(stderr, "ssmpolicy: write report: open no/such/dir/out.sarif: no such file or directory") ||
+		!strings.Contains(stdout, "principal-wildcard") {
+		t.Errorf("exit %d, stderr %q\n%s", code, stderr, stdout)
 	}
 }
