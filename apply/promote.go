@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
+	"github.com/ssmpolicy/ssmpolicy/shareable"
 	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
 
@@ -138,29 +139,8 @@ func predictedSteps(doc document) []string {
 // managedPermission names the AWS managed permission for parameters whose actions are exactly
 // actions (compared lower-cased, as IAM does), or "".
 func managedPermission(actions []string) string {
-	set := map[string]bool{}
-	for _, a := range actions {
-		set[strings.ToLower(a)] = true
-	}
-	readOnly := []string{"ssm:describeparameters", "ssm:getparameter", "ssm:getparameters"}
-	has := func(want []string) bool {
-		if len(set) != len(want) {
-			return false
-		}
-		for _, a := range want {
-			if !set[a] {
-				return false
-			}
-		}
-		return true
-	}
-	switch {
-	case has(readOnly):
-		return "AWSRAMDefaultPermissionSSMParameterReadOnly"
-	case has(append(readOnly, "ssm:getparameterhistory")):
-		return "AWSRAMPermissionSSMParameterReadOnlyWithHistory"
-	}
-	return ""
+	p, _ := shareable.Matching(actions)
+	return p.Name
 }
 
 // pickShare is the share to promote among those holding the parameter: a CREATED_FROM_POLICY

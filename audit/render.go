@@ -117,7 +117,7 @@ func shareText(state string) string { return strings.ReplaceAll(state, "-", " ")
 
 // WriteText writes the inventory table, then the findings as check writes them (text is the
 // check's text reporter), then one summary line of the audit.
-func WriteText(w io.Writer, res *Result, text report.Reporter) error {
+func WriteText(w io.Writer, res *Result, text report.Publisher) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, headline(res))
 	if len(res.Inventory) > 0 {
@@ -205,7 +205,7 @@ func count(n int, one, many string) string {
 
 // WriteMarkdown writes a report to paste into a ticket: what was audited and when, the
 // inventory as a table, then the findings as the markdown reporter md writes them.
-func WriteMarkdown(w io.Writer, res *Result, md report.Reporter) error {
+func WriteMarkdown(w io.Writer, res *Result, md report.Publisher) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "## SSM resource policies shared, as of %s\n\n", res.Time.UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(bw, "%s.\n\n", mdEscape(headline(res)))

@@ -8,41 +8,19 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/types"
+
+	"github.com/ssmpolicy/ssmpolicy/shareable"
 )
 
-// The actions each resource kind can share, spelled as AWS documents them (docs/aws-facts.md,
-// "What a parameter share grants" and "Sharing an OpsItemGroup"). For a parameter, the four
-// read actions of its two RAM managed permissions; for an OpsItemGroup, the actions of AWS's
-// CloudFormation example and the read-only OpsItem actions. Both lists are inferences: AWS
-// publishes none.
-
-const (
-	readOnly    = "AWSRAMDefaultPermissionSSMParameterReadOnly"
-	withHistory = "AWSRAMPermissionSSMParameterReadOnlyWithHistory"
-)
-
-func parameterReadOnly() []string {
-	return []string{"ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameters"}
-}
-
-func parameterActions() []string { return append(parameterReadOnly(), "ssm:GetParameterHistory") }
-
-func opsItemGroupActions() []string {
-	return []string{
-		"ssm:CreateOpsItem", "ssm:AddTagsToResource", "ssm:GetOpsItem", "ssm:UpdateOpsItem",
-		"ssm:DescribeOpsItems", "ssm:ListOpsItemEvents", "ssm:ListOpsItemRelatedItems", "ssm:GetOpsSummary",
-	}
-}
-
-// shareable is the actions a kind can share: "parameter", "opsitemgroup", or "" for either.
-func shareable(kind string) ([]string, error) {
+// shareableActions is the actions a kind can share: "parameter", "opsitemgroup", or "" for either.
+func shareableActions(kind string) ([]string, error) {
 	switch kind {
 	case "parameter":
-		return parameterActions(), nil
+		return shareable.ParameterActions(), nil
 	case "opsitemgroup":
-		return opsItemGroupActions(), nil
+		return shareable.OpsItemGroupActions(), nil
 	case "":
-		return append(parameterActions(), opsItemGroupActions()...), nil
+		return append(shareable.ParameterActions(), shareable.OpsItemGroupActions()...), nil
 	}
 	return nil, fmt.Errorf("unknown resource kind %q (want parameter, opsitemgroup, or \"\" for either)", kind)
 }
@@ -72,7 +50,7 @@ func actionName(_ rego.BuiltinContext, a *ast.Term) (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, _ := shareable("")
+	all, _ := shareableActions("")
 	lower := strings.ToLower(v)
 	for _, n := range all {
 		if strings.ToLower(n) == lower {
@@ -95,7 +73,7 @@ func actionShareable(_ rego.BuiltinContext, k *ast.Term) (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := shareable(kind)
+	names, err := shareableActions(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +96,11 @@ func actionManaged(_ rego.BuiltinContext, k *ast.Term) (*ast.Term, error) {
 	}
 	switch kind {
 	case "parameter":
-		return ast.ObjectTerm(
-			ast.Item(str(readOnly), lowerSet(parameterReadOnly())),
-			ast.Item(str(withHistory), lowerSet(parameterActions())),
-		), nil
+		var items [][2]*ast.Term
+		for _, p := range shareable.ManagedPermissions() {
+			items = append(items, ast.Item(str(p.Name), lowerSet(p.Actions)))
+		}
+		return ast.ObjectTerm(items...), nil
 	case "opsitemgroup":
 		return ast.ObjectTerm(), nil
 	}
@@ -146,7 +125,7 @@ func actionMatches(_ rego.BuiltinContext, a, k *ast.Term) (*ast.Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := shareable(kind)
+	names, err := shareableActions(kind)
 	if err != nil {
 		return nil, err
 	}

@@ -73,9 +73,10 @@ flags are wrong.`,
 
 func runApply(cmd *cobra.Command, env *Env, args []string, f *checkFlags, live *liveFlags, af applyFlags) error {
 	ctx := cmd.Context()
-	jsonl := f.output == "jsonl"
+	// -o jsonl is apply's own: the checks' reporter is not used, the lines are written here.
+	jsonl := slices.Equal(f.out.formats, []string{"jsonl"})
 	if jsonl {
-		f.output = "json" // the checks' reporter is not used: the lines are written here
+		f.out.formats = []string{"json"}
 	}
 	if af.promoteTimeout <= 0 {
 		return usageError("--promote-timeout %s: want a positive duration", af.promoteTimeout)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +21,7 @@ type ruleEntry struct {
 	Description string   `json:"description"`
 	Requires    []string `json:"requires,omitempty"`
 	Inference   bool     `json:"inference"`
+	Fixable     bool     `json:"fixable"`
 	Custom      bool     `json:"custom"`
 	Docs        string   `json:"docs,omitempty"`
 }
@@ -63,7 +63,7 @@ func newRules(env *Env) *cobra.Command {
 				entries := make([]ruleEntry, 0, len(set.Rules))
 				for _, r := range set.Rules {
 					entries = append(entries, ruleEntry{ID: r.ID, Level: r.Level.String(), Kinds: r.Kinds, Title: r.Title,
-						Description: r.Description, Requires: r.Requires, Inference: r.Inference, Custom: r.Custom, Docs: r.DocsURL})
+						Description: r.Description, Requires: r.Requires, Inference: r.Inference, Fixable: r.Fixable, Custom: r.Custom, Docs: r.DocsURL})
 				}
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
@@ -104,60 +104,5 @@ func newExplain(env *Env) *cobra.Command {
 		},
 	}
 	cf.register(cmd)
-	return cmd
-}
-
-func newTest(env *Env) *cobra.Command {
-	var cf catalogueFlags
-	var timeout time.Duration
-	cmd := &cobra.Command{
-		Use:   "test [DIR ...]",
-		Short: "Run the Rego tests (*_test.rego) of custom rules, beside the built-in rules and helpers",
-		Long: `Runs the tests of custom rule directories the way opa test does: every rule named test_*
-in a *_test.rego file, with the built-in helpers (data.ssmpolicy.lib) available. DIRs default
-to the configuration's custom_rules and the --rules directories.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cf.dirs = append(cf.dirs, args...)
-			set, cfg, err := cf.load(env)
-			if err != nil {
-				return err
-			}
-			dirs := uniqueDirs(append(append([]string{}, cfg.CustomRules...), cf.dirs...))
-			if len(dirs) == 0 {
-				return usageError("test: no custom rule directory: name one, or set custom_rules in the configuration")
-			}
-			mods, err := set.TestModules(dirs)
-			if err != nil {
-				return &exitError{code: ExitError, err: err}
-			}
-			results, err := rules.RunTests(cmd.Context(), mods, timeout)
-			if err != nil {
-				return &exitError{code: ExitError, err: err}
-			}
-			passed, failed := 0, 0
-			for _, r := range results {
-				if r.Passed {
-					passed++
-					continue
-				}
-				failed++
-				msg := "FAIL"
-				if r.Err != nil {
-					msg = "ERROR: " + r.Err.Error()
-				}
-				fmt.Fprintf(env.Stdout, "%s:%d: %s: %s\n", r.File, r.Line, r.Name, msg)
-			}
-			fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", passed, failed)
-			if failed > 0 {
-				return &exitError{code: ExitFindings}
-			}
-			if passed == 0 {
-				return usageError("test: no tests found in %s", strings.Join(dirs, ", "))
-			}
-			return nil
-		},
-	}
-	cf.register(cmd)
-	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "time limit for each test")
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,13 +20,14 @@ import (
 
 // checkFlags are the flags check and apply share.
 type checkFlags struct {
+	// output is the format of the report on standard output, set by validate from out.
 	output        string
+	out           outputFlags
 	config        string
 	failOn        string
 	ruleDirs      []string
 	disable       []string
 	enable        []string
-	noColor       bool
 	workers       int
 	timeout       time.Duration
 	ctx           input.Context
@@ -39,15 +39,15 @@ type checkFlags struct {
 }
 
 func (f *checkFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.out.register(fs)
 	fs.StringVar(&f.config, "config", "", "configuration file for every file (default: each file's project's .ssmpolicy.yaml, the nearest above it up to the repository root)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above this level: error, security-warning, warning, suggestion (default security-warning)")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of extra Rego rules (repeatable)")
 	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule off (repeatable)")
 	fs.StringArrayVar(&f.enable, "enable", nil, "turn a rule on at its default level (repeatable)")
-	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (NO_COLOR is honoured too)")
-	fs.IntVar(&f.workers, "workers", 0, "targets checked at once (default: one per CPU)")
-	fs.DurationVar(&f.timeout, "rule-timeout", linter.DefaultTimeout, "time limit for evaluating the rules on one target")
+	fs.Var(positiveInt{&f.workers}, "workers", "targets checked at once (default: one per CPU)")
+	f.timeout = linter.DefaultTimeout
+	fs.Var(positiveDuration{&f.timeout}, "rule-timeout", "time limit for evaluating the rules on one target")
 	fs.StringVar(&f.ctx.ARN, "resource-arn", "", "ARN of the resource a raw policy file is for")
 	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
 	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
@@ -57,9 +57,10 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 }
 
 func (f *checkFlags) validate() error {
-	if !slices.Contains(report.Formats(), f.output) {
-		return usageError("unknown output format %q (want %s)", f.output, strings.Join(report.Formats(), ", "))
+	if err := f.out.validate(); err != nil {
+		return err
 	}
+	f.output = f.out.stdout
 	if f.failOn != "" {
 		if _, err := finding.ParseLevel(f.failOn, false); err != nil {
 			return usageError("--fail-on: %v", err)
@@ -79,7 +80,7 @@ type setup struct {
 	flags    *checkFlags
 	set      *rules.Set
 	reader   *input.Reader
-	reporter report.Reporter
+	reporter report.Publisher
 	projects *projects
 	// failOn is the one threshold of apply: --fail-on, else the strictest fail_on of the
 	// configurations of the run. check judges each finding by its own project's.
@@ -185,11 +186,9 @@ func (f *checkFlags) buildFor(cmd *cobra.Command, env *Env, paths []string) (*se
 		return nil, &exitError{code: ExitError, err: err}
 	}
 	s.failOn = pr.strictest()
-	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
-	s.reporter, err = report.New(f.output, report.Options{Color: color, Width: env.width(), Rules: s.set, Version: Version, WorkDir: env.Dir,
-		StepSummary: env.Getenv("GITHUB_STEP_SUMMARY"), Source: report.GitHubSource(env.Getenv)})
+	s.reporter, err = f.out.publisher(env, s.set)
 	if err != nil {
-		return nil, usageError("%v", err)
+		return nil, err
 	}
 	return s, nil
 }
@@ -226,6 +225,7 @@ func unknownRule(set *rules.Set, id string) string {
 func newCheck(env *Env) *cobra.Command {
 	var f checkFlags
 	var live liveFlags
+	var fx fixFlags
 	cmd := &cobra.Command{
 		Use:   "check [flags] [PATH ...]",
 		Short: "Check policies, manifests, templates and plans (PATH: a file, a directory, or - for stdin)",
@@ -239,9 +239,14 @@ checked without the manifest that names it is checked with that manifest's facts
 project (--no-project turns this off).`,
 		Example: `  ssmpolicy check examples/
   ssmpolicy check --resource-arn arn:aws:ssm:us-east-1:111122223333:parameter/app/db --tier Advanced policy.json
-  cat policy.json | ssmpolicy check -o json -`,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  cat policy.json | ssmpolicy check -o json -
+  ssmpolicy check -o github -o sarif=ssmpolicy.sarif infra/
+  ssmpolicy check --fix --dry-run policies/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := f.build(cmd, env) // its paths are the arguments, or "."
+			if err == nil {
+				err = fx.validate(&f.out, args)
+			}
 			if err != nil {
 				return f.failEarly(env, err)
 			}
@@ -249,7 +254,12 @@ project (--no-project turns this off).`,
 			if err != nil {
 				return err
 			}
-			rep := s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages})
+			rep, err := fx.checkFixing(env, s.set, f.out.quiet, func(visit visitor) *finding.Report {
+				return s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages, Visit: visit})
+			})
+			if rep == nil {
+				return err // the dry run printed its diff
+			}
 			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
 				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 			}
@@ -266,6 +276,8 @@ project (--no-project turns this off).`,
 		},
 	}
 	f.register(cmd.Flags())
+	f.out.registerFiles(cmd.Flags())
+	fx.register(cmd.Flags())
 	live.register(cmd.Flags())
 	return cmd
 }
@@ -274,15 +286,6 @@ project (--no-project turns this off).`,
 // format it is also written as a report holding only that failure, so that a pipeline reading
 // the SARIF, JSON or JUnit file finds a valid document that says what went wrong.
 func (f *checkFlags) failEarly(env *Env, err error) error {
-	if f.output == "text" || !slices.Contains(report.Formats(), f.output) {
-		return err
-	}
-	rep, rerr := report.New(f.output, report.Options{Version: Version, WorkDir: env.Dir})
-	if rerr != nil {
-		return err
-	}
-	r := &finding.Report{Failures: []finding.Failure{{Message: err.Error()}}}
-	r.Finish()
-	_ = rep.Publish(env.Stdout, r) // best effort: the error itself also goes to standard error
+	f.out.publishFailure(env, err)
 	return err
 }

@@ -8,15 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-)
 
-// Version is the release this source is.
-const Version = "0.1.0"
+	"github.com/ssmpolicy/ssmpolicy/report"
+)
 
 // Env is what a run may read from its surroundings. Tests replace it; Run uses the process's.
 type Env struct {
@@ -36,12 +34,15 @@ type Env struct {
 	Now   func() time.Time
 	// Dir is the working directory, where .ssmpolicy.yaml is looked for.
 	Dir string
+	// Build is the binary's version and commit (Devel when unknown).
+	Build Build
 }
 
-// Run runs the command line args and returns the exit code.
-func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Run runs the command line args of the binary built as build and returns the exit code.
+func Run(ctx context.Context, build Build, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	dir, _ := os.Getwd()
 	return RunEnv(ctx, args, Env{
+		Build: build,
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		Getenv:           os.Getenv,
 		IsTerminal:       func() bool { return fdIsTerminal(stdout) },
@@ -111,6 +112,9 @@ func usageError(format string, args ...any) error {
 
 // RunEnv runs args in env and returns the exit code.
 func RunEnv(ctx context.Context, args []string, env Env) int {
+	if env.Build.Version == "" {
+		env.Build.Version = Devel
+	}
 	root := newRoot(&env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -142,27 +146,18 @@ Terraform plans, and reports each finding at its line and column.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newCheck(env), newApply(env), newAudit(env), newRules(env), newExplain(env), newTest(env), newVersion(env))
-	return root
-}
-
-func newVersion(env *Env) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			v := Version
-			if bi, ok := debug.ReadBuildInfo(); ok {
-				for _, s := range bi.Settings {
-					if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-						v += " (" + s.Value[:12] + ")"
-					}
-				}
-			}
-			fmt.Fprintf(env.Stdout, "ssmpolicy %s\n", v)
-			return nil
-		},
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(newCheck(env), newApply(env), newAudit(env), newRules(env), newExplain(env), newTest(env), newInit(env), newVersion(env))
+	levels := []string{"error", "security-warning", "warning", "suggestion"}
+	for _, cmd := range root.Commands() {
+		formats := report.Formats()
+		if cmd.Name() == "rules" {
+			formats = []string{"text", "json"}
+		}
+		registerCompletions(cmd, map[string][]string{
+			"output": formats, "fail-on": levels, "min-level": levels, "color": {"auto", "always", "never"},
+			"tier": {"Standard", "Advanced", "Intelligent-Tiering"}, "type": {"String", "StringList", "SecureString"},
+		})
 	}
+	return root
 }

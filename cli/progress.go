@@ -68,13 +68,6 @@ func (p *progress) stop() {
 func (p *progress) line() string {
 	files, targets, findings := p.counts.Counts()
 	return fmt.Sprintf("checking: %d %s read, %d %s checked, %d %s so far",
-		files, plural(files, "file", "files"), targets, plural(targets, "target", "targets"),
-		findings, plural(findings, "finding", "findings"))
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+		files, plural(int(files), "file", "files"), targets, plural(int(targets), "target", "targets"),
+		findings, plural(int(findings), "finding", "findings"))
 }

@@ -82,6 +82,8 @@ type Finding struct {
 	// Context is the manifest entry that gave a policy file its facts when the file was
 	// checked without that manifest ("infra/manifest.yaml:4:5"); "" otherwise.
 	Context string `json:"context,omitempty"`
+	// Fixable is set when `check --fix` would fix the finding with an edit it is certain of.
+	Fixable bool `json:"fixable,omitempty"`
 
 	// Sid is the Sid of the statement the finding is in, for suppressions scoped to a Sid.
 	Sid string `json:"-"`
@@ -145,6 +147,10 @@ type Summary struct {
 	SecurityWarning int `json:"security-warning"`
 	Warning         int `json:"warning"`
 	Suggestion      int `json:"suggestion"`
+	// Fixable counts the findings --fix would fix.
+	Fixable int `json:"fixable,omitempty"`
+	// Hidden counts the findings below --min-level: counted above, not listed.
+	Hidden int `json:"hidden,omitempty"`
 }
 
 // Count returns the number of findings at level l.
@@ -231,8 +237,11 @@ func (r *Report) Summarize() {
 	}
 	s := &r.Summary
 	s.Findings, s.Suppressed = len(r.Findings), len(r.Suppressed)
-	s.Error, s.SecurityWarning, s.Warning, s.Suggestion = 0, 0, 0, 0
+	s.Error, s.SecurityWarning, s.Warning, s.Suggestion, s.Fixable = 0, 0, 0, 0, 0
 	for _, f := range r.Findings {
+		if f.Fixable {
+			s.Fixable++
+		}
 		switch f.Level {
 		case Error:
 			s.Error++

@@ -16,10 +16,15 @@ import (
 // Reporter writes a report in one format, in one call (Publish) or as the findings arrive
 // (Stream).
 type Reporter interface {
-	// Publish writes a whole report: the one-call form of Stream.
-	Publish(w io.Writer, rep *finding.Report) error
+	Publisher
 	// Stream returns a writer of one report to w.
 	Stream(w io.Writer) Stream
+}
+
+// Publisher writes a whole report: the one-call form of Stream, and all that a writer of
+// several outputs (standard output and files) offers.
+type Publisher interface {
+	Publish(w io.Writer, rep *finding.Report) error
 }
 
 // Stream writes one report piece by piece, so that a run can write its findings as they
@@ -76,6 +81,8 @@ type Options struct {
 	// Width is the width of the terminal text output goes to; 0 when it is not a terminal
 	// (source excerpts are then kept within DefaultWidth columns).
 	Width int
+	// Quiet leaves the summary line out of text output.
+	Quiet bool
 	// Rules is the catalogue, for formats that describe the rules (SARIF).
 	Rules *rules.Set
 	// Version is the tool's version, for formats that name the tool.
@@ -111,7 +118,7 @@ func New(format string, opts Options) (Reporter, error) {
 	md := Markdown{WorkDir: dir, Source: opts.Source}
 	switch format {
 	case "text":
-		return Text{Color: opts.Color, Width: opts.Width}, nil
+		return Text{Color: opts.Color, Width: opts.Width, Quiet: opts.Quiet}, nil
 	case "json":
 		return JSON{}, nil
 	case "sarif":

@@ -18,6 +18,8 @@ type Text struct {
 	Color bool
 	// Width is the terminal's width; 0 means DefaultWidth.
 	Width int
+	// Quiet leaves out the summary line.
+	Quiet bool
 }
 
 const (
@@ -64,7 +66,7 @@ func (s *textStream) Finding(f finding.Finding) error {
 	fmt.Fprintf(s.w, "%s %s %s %s\n",
 		t.paint(bold, fmt.Sprintf("%s:%d:%d:", plain(f.File), f.Start.Line, f.Start.Column)),
 		t.paint(levelColor[f.Level], f.Level.String()),
-		t.paint(bold, plain(f.Rule)+":"), plain(f.Message))
+		t.paint(bold, plain(f.Rule)+":"), fixMark(f)+plain(f.Message))
 	num := strconv.Itoa(f.Start.Line)
 	pad := strings.Repeat(" ", len(num))
 	if !f.Source.Empty() {
@@ -90,7 +92,9 @@ func (s *textStream) Finding(f finding.Finding) error {
 }
 
 func (s *textStream) End(sum finding.Summary, failures []finding.Failure) error {
-	fmt.Fprintln(s.w, summaryLine(sum, failures)+configSummary(s.config, sum.Disabled))
+	if !s.t.Quiet {
+		fmt.Fprintln(s.w, summaryLine(sum, failures)+configSummary(s.config, sum.Disabled))
+	}
 	return s.w.Flush()
 }
 
@@ -108,6 +112,12 @@ func summaryLine(s finding.Summary, failures []finding.Failure) string {
 		head = fmt.Sprintf("%d %s (%s)", s.Findings, plural(s.Findings, "finding", "findings"), strings.Join(parts, ", "))
 	}
 	out := fmt.Sprintf("%s in %d %s, %d %s", head, s.Files, plural(s.Files, "file", "files"), s.Targets, plural(s.Targets, "target", "targets"))
+	if s.Hidden > 0 {
+		out += fmt.Sprintf("; %d below --min-level not shown", s.Hidden)
+	}
+	if s.Fixable > 0 {
+		out += fmt.Sprintf("; %d fixable with --fix", s.Fixable)
+	}
 	if s.Suppressed > 0 {
 		out += fmt.Sprintf("; %d suppressed", s.Suppressed)
 	}
@@ -150,6 +160,14 @@ func WriteFailures(w io.Writer, failures []finding.Failure) error {
 		fmt.Fprintf(bw, "ssmpolicy: %s\n", plain(fl.Error()))
 	}
 	return bw.Flush()
+}
+
+// fixMark marks a finding --fix would fix, as ruff marks its fixable diagnostics.
+func fixMark(f finding.Finding) string {
+	if f.Fixable {
+		return "[*] "
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {

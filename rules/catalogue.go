@@ -55,6 +55,9 @@ type Rule struct {
 	Source string
 	// Inference is set when AWS does not document what the rule checks.
 	Inference bool
+	// Fixable is set when `check --fix` can fix the rule's findings (custom.fixable); the
+	// edits are made in Go (package fix), so only built-in rules can be fixable.
+	Fixable bool
 	// Engine is "rego", or "go" for the rules the engine itself reports (invalid-json,
 	// duplicate-key, schema, context-missing, suppression-expired).
 	Engine string
@@ -127,6 +130,9 @@ func (s *Set) add(file, src string, custom bool, doc func(id string) string) err
 	}
 	if prev, ok := s.byPkg[pkg]; ok {
 		return fmt.Errorf("%s: package %s is already defined by %s", file, pkg, prev.File)
+	}
+	if custom && r.Fixable {
+		return fmt.Errorf("%s: custom.fixable: only built-in rules have fixes", file)
 	}
 	r.Custom = custom
 	r.Doc = doc(r.ID)
@@ -242,6 +248,7 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 	}
 	r.Source = str("source")
 	r.Inference, _ = c["inference"].(bool)
+	r.Fixable, _ = c["fixable"].(bool)
 	if e := str("engine"); e != "" {
 		r.Engine = e
 	}

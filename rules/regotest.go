@@ -14,10 +14,12 @@ import (
 
 // TestResult is the outcome of one Rego test (a rule named test_*).
 type TestResult struct {
-	Name     string // package.test_name
-	File     string
-	Line     int
-	Passed   bool
+	Name   string // package.test_name
+	File   string
+	Line   int
+	Passed bool
+	// Skipped is set for a test named todo_test_*, which opa test skips too.
+	Skipped  bool
 	Err      error
 	Duration time.Duration
 }
@@ -25,8 +27,15 @@ type TestResult struct {
 // RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
 // `opa test` does, with the built-ins the engine gives the rules. timeout bounds each test.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
+	return RunTestsMatching(ctx, modules, timeout, "")
+}
+
+// RunTestsMatching runs the tests whose full name (data.package.test_name) matches the
+// regular expression run, as `opa test --run` does; "" runs them all.
+func RunTestsMatching(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration, run string) ([]TestResult, error) {
 	ch, err := tester.NewRunner().
 		AddCustomBuiltins(builtins.ForTests()).
+		Filter(run).
 		SetStore(inmem.New()).
 		SetDefaultRegoVersion(ast.RegoV1).
 		SetTimeout(timeout).
@@ -37,7 +46,7 @@ func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.
 	}
 	var out []TestResult
 	for r := range ch {
-		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass(), Err: r.Error, Duration: r.Duration}
+		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass(), Skipped: r.Skip, Err: r.Error, Duration: r.Duration}
 		if r.Location != nil {
 			tr.File, tr.Line = r.Location.File, r.Location.Row
 		}

@@ -13,6 +13,17 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/cli"
 )
 
+// version and commit are set by a release build (.goreleaser.yaml):
+//
+//	go build -ldflags "-X main.version=v0.1.0 -X main.commit=$(git rev-parse HEAD)" ./cmd/ssmpolicy
+//
+// Left empty, the version comes from the Go build information (the module version of
+// `go install ...@v0.1.0`, the VCS revision of a build in a clone), else "(devel)".
+var (
+	version string
+	commit  string
+)
+
 // interrupted is the cause of a run's end on SIGINT or SIGTERM.
 type interrupted struct{ sig syscall.Signal }
 
@@ -42,7 +53,7 @@ func main() {
 		caught.Store(int32(s))
 		cancel(interrupted{sig: s})
 	}()
-	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, cli.ResolveBuild(version, commit), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if s := caught.Load(); s != 0 {
 		code = 128 + int(s)
 	}

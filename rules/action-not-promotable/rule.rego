@@ -16,6 +16,7 @@
 #   kinds: [parameter]
 #   requires: [arn]
 #   source: docs/aws-facts.md, "Promoting a parameter share" and "What a parameter share grants"
+#   fixable: true
 package ssmpolicy.rules["action-not-promotable"]
 
 import data.ssmpolicy.actions

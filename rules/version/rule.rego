@@ -10,6 +10,7 @@
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
 #   source: docs/aws-facts.md, "The policy grammar"
+#   fixable: true
 package ssmpolicy.rules.version
 
 import data.ssmpolicy.findings

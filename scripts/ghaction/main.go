@@ -11,8 +11,9 @@
 // environment, appends the action's outputs to GITHUB_OUTPUT (where the runner would make them
 // the outputs of the step that uses the action), and exits with the code of the step that
 // failed. Expressions are limited to what the action needs, context paths such as
-// inputs.paths or steps.build.outputs.path: check refuses anything else, so that what run
-// does is what the runner does.
+// inputs.paths or steps.build.outputs.path, and conditions of the form
+// steps.ID.outputs.NAME == 'value' (or !=) in if: check refuses anything else, so that what
+// run does is what the runner does. github.action_ref is read from GITHUB_ACTION_REF.
 package main
 
 import (
@@ -130,7 +131,9 @@ func load(path string) (*action, error) {
 var (
 	exprRe = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
 	// contextPaths are the expressions ghaction understands: a path into one of these contexts.
-	contextPathRe = regexp.MustCompile(`^(inputs\.[A-Za-z_][A-Za-z0-9_-]*|github\.(action_path|workspace)|runner\.temp|steps\.[A-Za-z_][A-Za-z0-9_-]*\.outputs\.[A-Za-z_][A-Za-z0-9_-]*)$`)
+	contextPathRe = regexp.MustCompile(`^(inputs\.[A-Za-z_][A-Za-z0-9_-]*|github\.(action_path|action_ref|workspace)|runner\.temp|steps\.[A-Za-z_][A-Za-z0-9_-]*\.outputs\.[A-Za-z_][A-Za-z0-9_-]*)$`)
+	// ifRe is the one form of condition ghaction evaluates.
+	ifRe = regexp.MustCompile(`^(?:\$\{\{\s*)?steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*(==|!=)\s*'([^']*)'\s*(?:\}\})?$`)
 )
 
 // check validates what the runner would refuse, and what run could not do faithfully.
@@ -186,7 +189,11 @@ func (a *action) check() []error {
 			}
 		}
 		if s.If != "" {
-			bad("%s: if is not handled", where)
+			if m := ifRe.FindStringSubmatch(strings.TrimSpace(s.If)); m == nil {
+				bad("%s: if %q is not handled (want steps.ID.outputs.NAME == 'value' or !=)", where, s.If)
+			} else if !ids[m[1]] {
+				bad("%s: if names no earlier step %s", where, m[1])
+			}
 		}
 		for k, v := range s.Env {
 			exprs(where+" env "+k, v)
@@ -290,10 +297,15 @@ func (a *action) run(args []string) (int, error) {
 	}
 	ctx := evalContext{inputs: values, steps: map[string]map[string]string{}, vars: map[string]string{
 		"github.action_path": actionPath, "github.workspace": env["GITHUB_WORKSPACE"], "runner.temp": env["RUNNER_TEMP"],
+		"github.action_ref": os.Getenv("GITHUB_ACTION_REF"),
 	}}
 
 	code := 0
 	for i, s := range a.Runs.Steps {
+		if s.If != "" && !ctx.holds(s.If) {
+			fmt.Fprintf(os.Stderr, "ghaction: skipping %q: if %s is false\n", s.label(i), s.If)
+			continue
+		}
 		if s.Uses != "" {
 			fmt.Fprintf(os.Stderr, "ghaction: skipping %q (uses %s): this machine's tools stand in\n", s.label(i), s.Uses)
 			continue
@@ -412,6 +424,13 @@ func parseOutputs(data string) (map[string]string, error) {
 		outs[name] = strings.Join(value, "\n")
 	}
 	return outs, nil
+}
+
+// holds evaluates a condition check has accepted.
+func (c evalContext) holds(cond string) bool {
+	m := ifRe.FindStringSubmatch(strings.TrimSpace(cond))
+	equal := c.steps[m[1]][m[2]] == m[4]
+	return equal == (m[3] == "==")
 }
 
 type evalContext struct {
