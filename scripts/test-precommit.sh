@@ -94,7 +94,8 @@ if pre-commit try-repo "$repo" ssmpolicy "${ref_args[@]}" >"$tmp/staged.log" 2>&
   fail "the hook passed a policy whose manifest names another parameter"
 fi
 grep -q 'ssmpolicy.*Failed' "$tmp/staged.log" || { cat "$tmp/staged.log"; fail "no 'Failed' line for the staged policy"; }
-grep -q 'infra/policies/db.json:6:[0-9]*: error resource-mismatch: .*(context: infra/manifest.yaml:2:5)' "$tmp/staged.log" ||
+grep -q 'infra/policies/db.json:6:[0-9]*: error resource-mismatch: ' "$tmp/staged.log" &&
+  grep -q '= note: facts from infra/manifest.yaml:2:5' "$tmp/staged.log" ||
   { cat "$tmp/staged.log"; fail "the output does not name resource-mismatch in the manifest's context"; }
 git checkout -q HEAD -- infra/policies/db.json
 
