@@ -23,9 +23,16 @@ type TestResult struct {
 }
 
 // RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
-// `opa test` does, with the built-ins the engine gives the rules. timeout bounds each test.
+// `opa test` does, with the built-ins the engine gives the rules and in the same sandbox: a
+// test that calls a withheld built-in function is refused before any test runs. timeout
+// bounds each test.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
+	compiler := ast.NewCompiler().
+		WithCapabilities(Capabilities(builtins.Declarations())).
+		WithEnablePrintStatements(false).
+		WithDefaultRegoVersion(ast.RegoV1)
 	ch, err := tester.NewRunner().
+		SetCompiler(compiler).
 		AddCustomBuiltins(builtins.ForTests()).
 		SetStore(inmem.New()).
 		SetDefaultRegoVersion(ast.RegoV1).
@@ -33,7 +40,7 @@ func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.
 		SetModules(modules).
 		RunTests(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("run rego tests: %w", err)
+		return nil, fmt.Errorf("run rego tests:\n%w", FormatError(SandboxError(err)))
 	}
 	var out []TestResult
 	for r := range ch {
