@@ -30,10 +30,7 @@ import (
 // of the built-in rules is done by their tests; it is run here only when users' modules are
 // among them.
 func compileRules(set *rules.Set) (*ast.Compiler, []func(*rego.Rego), error) {
-	decls := builtins.Declarations()
-	marker := evaluatingDecl()
-	decls[marker.Name] = &ast.Builtin{Name: marker.Name, Description: marker.Description, Decl: marker.Decl}
-	compiler := ast.NewCompiler().WithCapabilities(rules.Capabilities(decls)).WithEnablePrintStatements(false)
+	compiler := ast.NewCompiler().WithCapabilities(rules.Capabilities(ruleDeclarations())).WithEnablePrintStatements(false)
 	if !set.HasCustom() {
 		compiler = compiler.WithSkipStages(ast.StageCheckTypes)
 	}
@@ -41,8 +38,17 @@ func compileRules(set *rules.Set) (*ast.Compiler, []func(*rego.Rego), error) {
 	if compiler.Failed() {
 		return nil, nil, rules.FormatError(rules.SandboxError(compiler.Errors))
 	}
-	funcs := append(builtins.Functions(), rego.Function1(marker, evaluating))
+	funcs := append(builtins.Functions(), rego.Function1(evaluatingDecl(), evaluating))
 	return compiler, funcs, nil
+}
+
+// ruleDeclarations are the tool's built-ins the rules are compiled with, and the one the
+// engine's query calls.
+func ruleDeclarations() map[string]*ast.Builtin {
+	decls := builtins.Declarations()
+	marker := evaluatingDecl()
+	decls[marker.Name] = &ast.Builtin{Name: marker.Name, Description: marker.Description, Decl: marker.Decl}
+	return decls
 }
 
 // rulePackage is a rule evaluated in Rego, by the name the query binds for its package.
