@@ -7,12 +7,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
@@ -359,4 +361,86 @@ func TestBuiltinRulesTypeCheck(t *testing.T) {
 	if c.Failed() {
 		t.Fatal(rules.FormatError(c.Errors))
 	}
+}
+
+// TestNeedsAreSound: on every policy of the examples and the golden cases, the rules that
+// custom.needs leaves out report nothing: evaluating every rule package gives the same
+// findings as evaluating the ones whose statement keys the policy has.
+func TestNeedsAreSound(t *testing.T) {
+	e := newEngine(t, Config{})
+	needing := 0
+	for _, p := range e.packages {
+		if p.needs != 0 {
+			needing++
+		}
+	}
+	if needing == 0 {
+		t.Fatal("no built-in rule declares custom.needs")
+	}
+	var files []string
+	for _, root := range []string{"../examples", "../testdata/cases"} {
+		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	ctx := context.Background()
+	full, err := e.queries.forMask(ctx, allKeys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, skipped := 0, 0
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := newReader(t, input.Context{ARN: "arn:aws:ssm:us-east-1:111122223333:parameter/app"}).Read(jsonpos.NewFile(file, src))
+		if err != nil {
+			continue
+		}
+		for _, tg := range res.Targets {
+			if tg.Policy == nil || tg.Policy.Kind != jsonpos.Object {
+				continue
+			}
+			mask := keysPresent(tg.Policy)
+			pre, err := e.queries.forMask(ctx, mask)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mask != allKeys() {
+				skipped++
+			}
+			checked++
+			in := rego.EvalParsedInput(e.inputFor(tg))
+			all, err := full.pq.Eval(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var some rego.ResultSet
+			if !pre.empty {
+				if some, err = pre.pq.Eval(ctx, in); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, want := resultKeys(some), resultKeys(all); !slices.Equal(got, want) {
+				t.Errorf("%s: with custom.needs\n%q\nwithout\n%q", file, got, want)
+			}
+		}
+	}
+	t.Logf("%d policies, %d with rules left out", checked, skipped)
+	if checked < 20 || skipped == 0 {
+		t.Errorf("checked %d policies, %d of them with rules left out: the corpus is too small", checked, skipped)
+	}
+}
+
+func resultKeys(rs rego.ResultSet) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, fmt.Sprint(r.Bindings["pkg"], r.Bindings["f"]))
+	}
+	slices.Sort(out)
+	return out
 }
