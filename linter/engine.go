@@ -56,6 +56,7 @@ type Engine struct {
 	packages []rulePackage
 	byName   map[string]*rules.Rule
 	queries  *queries
+	key      string
 	config   ast.Value
 	options  ast.Value
 	timeout  time.Duration
@@ -75,6 +76,9 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	if e.packages, err = regoPackages(set); err != nil {
+		return nil, err
+	}
+	if e.key, err = newKey(); err != nil {
 		return nil, err
 	}
 	e.byName = make(map[string]*rules.Rule, len(e.packages))
@@ -117,7 +121,7 @@ func (e *Engine) configure(cfg Config) error {
 	if e.levels, err = pipeline.NewLevels(e.set, cfg.Levels); err != nil {
 		return err
 	}
-	e.queries = newQueries(e.compiler, e.funcs, e.packages, e.levels)
+	e.queries = newQueries(e.key, e.compiler, e.funcs, e.packages, e.levels)
 	e.config = configValue(cfg.AccountsAllowed)
 	e.options = optionsValue(cfg.Promote)
 	return nil

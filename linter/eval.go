@@ -38,7 +38,7 @@ func compileRules(set *rules.Set) (*ast.Compiler, []func(*rego.Rego), error) {
 	if compiler.Failed() {
 		return nil, nil, rules.FormatError(rules.SandboxError(compiler.Errors))
 	}
-	funcs := append(builtins.Functions(), rego.Function1(evaluatingDecl(), evaluating))
+	funcs := append(builtins.Functions(), rego.Function2(evaluatingDecl(), evaluating))
 	return compiler, funcs, nil
 }
 
@@ -129,6 +129,7 @@ func keysPresent(policy *jsonpos.Node) uint8 {
 // queries holds the prepared queries of one engine configuration, by the mask of statement
 // keys present. It is safe for concurrent use.
 type queries struct {
+	key      string
 	compiler *ast.Compiler
 	funcs    []func(*rego.Rego)
 	enabled  []rulePackage
@@ -143,8 +144,8 @@ type preparedQuery struct {
 	empty bool // no package to evaluate
 }
 
-func newQueries(compiler *ast.Compiler, funcs []func(*rego.Rego), packages []rulePackage, levels interface{ Level(string) finding.Level }) *queries {
-	q := &queries{compiler: compiler, funcs: funcs, byMask: map[uint8]*preparedQuery{}, byList: map[string]*preparedQuery{}}
+func newQueries(key string, compiler *ast.Compiler, funcs []func(*rego.Rego), packages []rulePackage, levels interface{ Level(string) finding.Level }) *queries {
+	q := &queries{key: key, compiler: compiler, funcs: funcs, byMask: map[uint8]*preparedQuery{}, byList: map[string]*preparedQuery{}}
 	for _, p := range packages {
 		if levels.Level(p.rule.ID) != finding.Ignore {
 			q.enabled = append(q.enabled, p)
@@ -172,7 +173,7 @@ func (q *queries) forMask(ctx context.Context, mask uint8) (*preparedQuery, erro
 	if !ok {
 		p = &preparedQuery{empty: len(names) == 0}
 		if !p.empty {
-			text := "some pkg in [" + list + "]; " + evaluatingName + "(pkg); data.ssmpolicy.rules[pkg].report[f]"
+			text := "some pkg in [" + list + "]; " + evaluatingName + "(pkg, " + strconv.Quote(q.key) + "); data.ssmpolicy.rules[pkg].report[f]"
 			opts := append([]func(*rego.Rego){rego.Query(text), rego.Compiler(q.compiler)}, q.funcs...)
 			pq, err := rego.New(opts...).PrepareForEval(ctx)
 			if err != nil {
@@ -194,7 +195,7 @@ func (e *Engine) evaluate(ctx context.Context, t *input.Target) ([]ruleFinding, 
 	if err != nil || q.empty {
 		return nil, err
 	}
-	state := &evalState{}
+	state := &evalState{key: e.key}
 	evalCtx, cancel := context.WithTimeout(context.WithValue(ctx, evalStateKey{}, state), e.timeout)
 	watch := watchHeap(e.memory, state, cancel)
 	rs, err := q.pq.Eval(evalCtx, rego.EvalParsedInput(e.inputFor(t)))

@@ -220,7 +220,7 @@ func TestReservedModuleLeavesBuiltinsAlone(t *testing.T) {
 func TestCustomRuleIDs(t *testing.T) {
 	for _, id := range []string{`"bad\u001b[31m::error::x"`, "Upper", "under_score", "-lead", "trail-", "two--dashes", "sp ace", `"new\nline"`} {
 		_, err := customEngine(t, Config{}, map[string]string{"rule.rego": customRule(id, "package ssmpolicy.rules.r\n\nreport := set()\n")})
-		if err == nil || !strings.Contains(err.Error(), "rule.rego: custom.id") || strings.Contains(err.Error(), "\x1b") {
+		if err == nil || !strings.Contains(err.Error(), "rule.rego:1:1: custom.id") || strings.Contains(err.Error(), "\x1b") {
 			t.Errorf("id %s: error = %q", id, err)
 		}
 	}
@@ -286,6 +286,20 @@ func TestTimeoutNamesTheRule(t *testing.T) {
 	}
 	if d := time.Since(start); d > 150*time.Millisecond {
 		t.Errorf("with the rule turned off the check took %s: the rule was evaluated", d)
+	}
+}
+
+// TestTimeoutCannotBeBlamedOnAnother: a custom rule that calls the engine's own built-in
+// with another rule's name is still the one named.
+func TestTimeoutCannotBeBlamedOnAnother(t *testing.T) {
+	spoof := strings.Replace(slowRule("spoof", ""), "\tcount(", "\t"+evaluatingName+"(\"principal-wildcard\", \"0123456789abcdef0123456789abcdef\")\n\tcount(", 1)
+	e, err := customEngine(t, Config{Timeout: 200 * time.Millisecond}, map[string]string{"spoof.rego": spoof})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Check(context.Background(), target(t, widePolicy))
+	if err == nil || !strings.Contains(err.Error(), "custom rule spoof (") {
+		t.Fatalf("error = %v, want the custom rule named", err)
 	}
 }
 

@@ -2,6 +2,9 @@ package linter
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -20,10 +23,22 @@ import (
 // evaluating it.
 const evaluatingName = "ssmpolicy.engine.evaluating"
 
-// evalState is one evaluation's record, carried in its context.
+// evalState is one evaluation's record, carried in its context. key is the engine's secret
+// that the query passes to evaluatingName: a custom rule may call the built-in too, but cannot
+// know the key, so it cannot make a timeout blame another rule.
 type evalState struct {
+	key      string
 	pkg      atomic.Pointer[string]
 	overHeap atomic.Bool
+}
+
+// newKey is a random key for an engine's query.
+func newKey() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("engine key: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 type evalStateKey struct{}
@@ -39,13 +54,13 @@ func evaluatingDecl() *rego.Function {
 	return &rego.Function{
 		Name:        evaluatingName,
 		Description: "Records the rule package the engine evaluates next, so that a timeout can name it; true.",
-		Decl:        types.NewFunction(types.Args(types.Named("package", types.S)), types.Named("ok", types.B)),
+		Decl:        types.NewFunction(types.Args(types.Named("package", types.S), types.Named("key", types.S)), types.Named("ok", types.B)),
 	}
 }
 
 // evaluating is the implementation of evaluatingName.
-func evaluating(bctx rego.BuiltinContext, pkg *ast.Term) (*ast.Term, error) {
-	if s, ok := bctx.Context.Value(evalStateKey{}).(*evalState); ok {
+func evaluating(bctx rego.BuiltinContext, pkg, key *ast.Term) (*ast.Term, error) {
+	if s, ok := bctx.Context.Value(evalStateKey{}).(*evalState); ok && key.Value.Compare(ast.String(s.key)) == 0 {
 		if name, ok := pkg.Value.(ast.String); ok {
 			n := string(name)
 			s.pkg.Store(&n)

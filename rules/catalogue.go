@@ -243,8 +243,12 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 	if r.ID == "" {
 		return nil, fmt.Errorf("%s: METADATA lacks custom.id", file)
 	}
+	at := file
+	if ann.Location != nil {
+		at = fmt.Sprintf("%s:%d:%d", file, ann.Location.Row, ann.Location.Col)
+	}
 	if why := validID(r.ID); why != "" {
-		return nil, fmt.Errorf("%s: custom.id %q %s", file, r.ID, why)
+		return nil, fmt.Errorf("%s: custom.id %q %s", at, r.ID, why)
 	}
 	if r.Title == "" {
 		return nil, fmt.Errorf("%s: METADATA lacks a title", file)
@@ -275,7 +279,7 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 	}
 	for _, k := range r.Needs {
 		if !slices.Contains(StatementKeys(), k) {
-			return nil, fmt.Errorf("%s: custom.needs: unknown statement key %q (want %s)", file, k, strings.Join(StatementKeys(), ", "))
+			return nil, fmt.Errorf("%s: custom.needs: unknown statement key %q (want %s)", at, k, strings.Join(StatementKeys(), ", "))
 		}
 	}
 	r.Source = str("source")
