@@ -65,10 +65,11 @@ func regoPackages(set *rules.Set) ([]rulePackage, error) {
 		if r.Engine != "rego" {
 			continue
 		}
-		ref, err := ast.ParseRef("data." + r.Package)
-		if err != nil {
-			return nil, fmt.Errorf("rule %s: package %s: %w", r.ID, r.Package, err)
+		mod, ok := set.Modules[r.File]
+		if !ok {
+			return nil, fmt.Errorf("rule %s: no module %s", r.ID, r.File)
 		}
+		ref := mod.Package.Path
 		name, ok := ref[len(ref)-1].Value.(ast.String)
 		if !ok || len(ref) != 4 {
 			return nil, fmt.Errorf("%s: rule %s: package %s is not of the form ssmpolicy.rules.NAME", r.File, r.ID, r.Package)
@@ -165,7 +166,8 @@ func (q *queries) forMask(ctx context.Context, mask uint8) (*preparedQuery, erro
 	var names []string
 	for _, p := range q.enabled {
 		if p.needs == 0 || p.needs&mask != 0 {
-			names = append(names, strconv.Quote(p.name))
+			quoted, _ := json.Marshal(p.name) // a JSON string is a Rego string
+			names = append(names, string(quoted))
 		}
 	}
 	list := strings.Join(names, ", ")

@@ -458,3 +458,31 @@ func resultKeys(rs rego.ResultSet) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestRulePackageNames: a rule package's name may hold any character (the query quotes it);
+// a rule package below ssmpolicy.rules.NAME, which the query cannot reach, is refused rather
+// than never evaluated.
+func TestRulePackageNames(t *testing.T) {
+	src := customRule("odd", "package ssmpolicy.rules[\"o\\u0001d\\\"d\\u00e9\\ud83d\\ude00\"]\n\nreport contains {\"path\": [], \"message\": \"m\"} if input.policy\n")
+	e, err := customEngine(t, Config{}, map[string]string{"r.rego": src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := e.Check(context.Background(), target(t, widePolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range found {
+		if f.Rule == "odd" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the rule odd reported %d findings, want 1", n)
+	}
+	nested := customRule("nested", "package ssmpolicy.rules.team.nested\n\nreport contains {\"path\": [], \"message\": \"m\"} if input.policy\n")
+	if _, err := customEngine(t, Config{}, map[string]string{"r.rego": nested}); err == nil || !strings.Contains(err.Error(), "is not of the form ssmpolicy.rules.NAME") {
+		t.Errorf("a nested rule package: error = %v", err)
+	}
+}
