@@ -486,3 +486,12 @@ func TestRulePackageNames(t *testing.T) {
 		t.Errorf("a nested rule package: error = %v", err)
 	}
 }
+
+// TestDeprecatedBuiltinsAreRefused: a deprecated built-in function is refused, saying so.
+func TestDeprecatedBuiltinsAreRefused(t *testing.T) {
+	src := customRule("old", "package ssmpolicy.rules.old\n\nreport contains {\"path\": [], \"message\": \"m\"} if re_match(\"a\", \"a\")\n")
+	_, err := customEngine(t, Config{}, map[string]string{"r.rego": src})
+	if err == nil || !strings.Contains(err.Error(), "r.rego:11:") || !strings.Contains(err.Error(), "custom rules may not call re_match: it is deprecated") {
+		t.Errorf("error = %v", err)
+	}
+}

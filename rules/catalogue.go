@@ -127,9 +127,6 @@ func Builtin() (*Set, error) {
 // HasCustom reports whether the set holds modules read from users' directories.
 func (s *Set) HasCustom() bool { return len(s.custom) > 0 }
 
-// IsCustom reports whether the module of file was read from a user's directory.
-func (s *Set) IsCustom(file string) bool { return s.custom[file] }
-
 // ParseModule parses Rego source with annotations, as v1 Rego.
 func ParseModule(file, src string) (*ast.Module, error) {
 	return ast.ParseModuleWithOpts(file, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})

@@ -58,16 +58,16 @@ func Capabilities(extra map[string]*ast.Builtin) *ast.Capabilities {
 	return caps
 }
 
-// Withheld says why rules may not call the built-in function name, or "" when they may (or
+// withheld says why rules may not call the built-in function name, or "" when they may (or
 // it is no OPA built-in).
-func Withheld(name string) string {
+func withheld(name string) string {
 	if why := withheldWhy(name); why != "" {
-		return why
+		return why + " (rules must depend on their input only)"
 	}
 	if b, ok := ast.BuiltinMap[name]; ok {
 		switch {
 		case b.Nondeterministic:
-			return "does not depend on its arguments only"
+			return "does not depend on its arguments only (rules must depend on their input only)"
 		case b.IsDeprecated():
 			return "is deprecated"
 		}
@@ -89,9 +89,9 @@ func SandboxError(err error) error {
 		if !found {
 			continue
 		}
-		if why := Withheld(name); why != "" {
+		if why := withheld(name); why != "" {
 			c := *e
-			c.Message = fmt.Sprintf("custom rules may not call %s: it %s (rules must depend on their input only)", name, why)
+			c.Message = fmt.Sprintf("custom rules may not call %s: it %s", name, why)
 			out[i] = &c
 		}
 	}
