@@ -197,10 +197,11 @@ func (e *Engine) evaluate(ctx context.Context, t *input.Target) ([]ruleFinding, 
 	if err != nil || q.empty {
 		return nil, err
 	}
+	in := e.inputFor(t)
 	state := &evalState{key: e.key}
 	evalCtx, cancel := context.WithTimeout(context.WithValue(ctx, evalStateKey{}, state), e.timeout)
 	watch := watchHeap(e.memory, state, cancel)
-	rs, err := q.pq.Eval(evalCtx, rego.EvalParsedInput(e.inputFor(t)))
+	rs, err := q.pq.Eval(evalCtx, rego.EvalParsedInput(in))
 	watch.stop()
 	cancel()
 	if err != nil {

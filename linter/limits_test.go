@@ -43,12 +43,10 @@ func TestTimeoutNamesTheRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// Evaluating the rule takes far longer than the limit: a check without error shows it was
+	// not evaluated.
 	if _, err := off.Check(context.Background(), target(t, widePolicy)); err != nil {
 		t.Fatalf("with the rule turned off: %v", err)
-	}
-	if d := time.Since(start); d > 150*time.Millisecond {
-		t.Errorf("with the rule turned off the check took %s: the rule was evaluated", d)
 	}
 }
 
