@@ -29,7 +29,7 @@ type TestResult struct {
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
 	compiler := ast.NewCompiler().
 		WithCapabilities(Capabilities(builtins.Declarations())).
-		WithEnablePrintStatements(false).
+		WithEnablePrintStatements(true). // as opa test: print writes to the test's own output
 		WithDefaultRegoVersion(ast.RegoV1)
 	ch, err := tester.NewRunner().
 		SetCompiler(compiler).
