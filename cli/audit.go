@@ -35,7 +35,7 @@ type auditFlags struct {
 
 // sharedCheckFlags are the flags of check that mean the same for audit. The context flags
 // (--resource-arn, --tier ...) do not: audit takes every fact from AWS.
-var sharedCheckFlags = []string{"output", "config", "fail-on", "rules", "disable", "enable", "no-color", "rule-timeout"}
+var sharedCheckFlags = []string{"output", "config", "fail-on", "rules", "disable", "enable", "no-color", "rule-timeout", "rule-memory"}
 
 func (a *auditFlags) register(fs *pflag.FlagSet) {
 	all := pflag.NewFlagSet("check", pflag.ContinueOnError)

@@ -30,6 +30,7 @@ type checkFlags struct {
 	enable        []string
 	workers       int
 	timeout       time.Duration
+	memoryMiB     uint64
 	ctx           input.Context
 	stdinFilename string
 	noProject     bool
@@ -48,6 +49,7 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 	fs.Var(positiveInt{&f.workers}, "workers", "targets checked at once (default: one per CPU)")
 	f.timeout = linter.DefaultTimeout
 	fs.Var(positiveDuration{&f.timeout}, "rule-timeout", "time limit for evaluating the rules on one target")
+	fs.Uint64Var(&f.memoryMiB, "rule-memory", linter.DefaultMemoryLimit>>20, "heap size in MiB past which evaluating the rules on one target is stopped")
 	fs.StringVar(&f.ctx.ARN, "resource-arn", "", "ARN of the resource a raw policy file is for")
 	fs.StringVar(&f.ctx.Tier, "tier", "", "tier of the parameter a raw policy file is for: Standard, Advanced, Intelligent-Tiering")
 	fs.StringVar(&f.ctx.Type, "type", "", "type of the parameter a raw policy file is for: String, StringList, SecureString")
@@ -65,6 +67,9 @@ func (f *checkFlags) validate() error {
 		if _, err := finding.ParseLevel(f.failOn, false); err != nil {
 			return usageError("--fail-on: %v", err)
 		}
+	}
+	if f.memoryMiB == 0 || f.memoryMiB > 1<<24 {
+		return usageError("--rule-memory %d: want a size in MiB from 1 to %d", f.memoryMiB, 1<<24)
 	}
 	if f.ctx.Tier != "" && !slices.Contains([]string{"Standard", "Advanced", "Intelligent-Tiering"}, f.ctx.Tier) {
 		return usageError("--tier %q: want Standard, Advanced or Intelligent-Tiering", f.ctx.Tier)

@@ -87,6 +87,8 @@ func TestOutputFlagErrors(t *testing.T) {
 		{[]string{"check", "--workers", "many", "p.json"}, "not a whole number"},
 		{[]string{"check", "--rule-timeout", "0s", "p.json"}, `invalid argument "0s" for "--rule-timeout" flag: must be more than zero`},
 		{[]string{"check", "--rule-timeout", "-1s", "p.json"}, "must be more than zero"},
+		{[]string{"check", "--rule-memory", "0", "p.json"}, "--rule-memory 0: want a size in MiB from 1 to"},
+		{[]string{"check", "--rule-memory", "-5", "p.json"}, `invalid argument "-5" for "--rule-memory"`},
 		{[]string{"apply", "--dry-run", "-o", "sarif=a", "p.json"}, "-o sarif=a: this command writes its report to standard output only"},
 	} {
 		code, stdout, stderr := run(t, env, c.args...)

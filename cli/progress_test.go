@@ -69,7 +69,7 @@ func TestProgressOnlyOnATerminalWithText(t *testing.T) {
 	}{{"text", true, true}, {"json", true, false}, {"sarif", true, false}, {"github", true, false}, {"text", false, false}} {
 		env, _, _ := testEnv(t.TempDir(), "")
 		env.StderrIsTerminal = func() bool { return c.terminal }
-		f := checkFlags{out: outputFlags{formats: []string{c.output}, color: "auto"}, timeout: linter.DefaultTimeout}
+		f := checkFlags{out: outputFlags{formats: []string{c.output}, color: "auto"}, timeout: linter.DefaultTimeout, memoryMiB: linter.DefaultMemoryLimit >> 20}
 		cmd := &cobra.Command{}
 		cmd.SetContext(context.Background())
 		s, err := f.build(cmd, &env)

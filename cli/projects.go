@@ -183,7 +183,7 @@ func (p *projects) build(cfg *config.Config) (*profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		engine, err := linter.New(p.ctx, set, linter.Config{Timeout: p.flags.timeout})
+		engine, err := linter.New(p.ctx, set, linter.Config{Timeout: p.flags.timeout, MemoryLimit: p.flags.memoryMiB << 20})
 		if err != nil {
 			return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}
 		}
@@ -198,7 +198,7 @@ func (p *projects) build(cfg *config.Config) (*profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, err := c.engine.WithConfig(linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: p.flags.timeout,
+	engine, err := c.engine.WithConfig(linter.Config{Levels: levels, AccountsAllowed: cfg.AccountsAllowed, Timeout: p.flags.timeout, MemoryLimit: p.flags.memoryMiB << 20,
 		Promote: p.flags.promote != nil && p.flags.promote(cfg)})
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}

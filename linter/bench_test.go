@@ -5,10 +5,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
-	"github.com/ssmpolicy/ssmpolicy/builtins"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
@@ -73,10 +71,12 @@ func BenchmarkRule(b *testing.B) {
 	}
 	e := newEngine(b, Config{})
 	in := e.inputFor(ruleTarget(b))
-	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
-	c.Compile(set.Modules)
+	c, funcs, err := compileRules(set)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, r := range set.Rules {
-		opts := append([]func(*rego.Rego){rego.Query("data." + r.Package + ".report"), rego.Compiler(c)}, builtins.Functions()...)
+		opts := append([]func(*rego.Rego){rego.Query("data." + r.Package + ".report"), rego.Compiler(c)}, funcs...)
 		pq, err := rego.New(opts...).PrepareForEval(context.Background())
 		if err != nil {
 			b.Fatal(err)

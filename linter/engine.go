@@ -15,7 +15,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
-	"github.com/ssmpolicy/ssmpolicy/builtins"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
@@ -24,10 +23,6 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/schema"
 	"github.com/ssmpolicy/ssmpolicy/ssmarn"
 )
-
-// query asks every rule package for its findings at once: one prepared query, evaluated per
-// target, rather than one query per rule.
-const query = "data.ssmpolicy.rules[pkg].report[f]"
 
 // Config is what a run is told: rule levels and the facts rules compare against.
 type Config struct {
@@ -38,6 +33,10 @@ type Config struct {
 	// Timeout bounds the evaluation of the rules on one target, so that a custom rule that
 	// runs away cannot hang a hook or a pipeline. Zero means DefaultTimeout.
 	Timeout time.Duration
+	// MemoryLimit is the heap size, in bytes, past which the evaluation of the rules on one
+	// target is stopped, so that a rule cannot exhaust the machine. Zero means
+	// DefaultMemoryLimit.
+	MemoryLimit uint64
 	// Promote says that the run is an apply that promotes RAM shares (apply --promote): the
 	// rules see it as input.options.promote.
 	Promote bool
@@ -52,39 +51,48 @@ type Engine struct {
 	set      *rules.Set
 	levels   *pipeline.Levels
 	policy   *schema.Schema
-	prepared rego.PreparedEvalQuery
+	compiler *ast.Compiler
+	funcs    []func(*rego.Rego)
+	packages []rulePackage
+	byName   map[string]*rules.Rule
+	queries  *queries
+	key      string
 	config   ast.Value
 	options  ast.Value
 	timeout  time.Duration
+	memory   uint64
 }
 
-// New compiles the rules of set once and prepares the query.
+// New compiles the rules of set once and prepares the query of the enabled rules.
 func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
-	e := &Engine{set: set, timeout: cfg.Timeout}
-	if e.timeout <= 0 {
-		e.timeout = DefaultTimeout
-	}
+	e := &Engine{set: set}
 	var err error
-	if e.levels, err = pipeline.NewLevels(set, cfg.Levels); err != nil {
-		return nil, err
-	}
 	if e.policy, err = schema.Load("policy"); err != nil {
 		return nil, err
 	}
 	// The rules' facts come from the built-ins of package builtins, declared to this compiler
-	// and given to this query only.
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false).WithBuiltins(builtins.Declarations())
-	compiler.Compile(set.Modules)
-	if compiler.Failed() {
-		return nil, rules.FormatError(compiler.Errors)
+	// and given to its queries only.
+	if e.compiler, e.funcs, err = compileRules(set); err != nil {
+		return nil, err
 	}
-	opts := append([]func(*rego.Rego){rego.Query(query), rego.Compiler(compiler)}, builtins.Functions()...)
-	e.prepared, err = rego.New(opts...).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare rules: %w", err)
+	if e.packages, err = regoPackages(set); err != nil {
+		return nil, err
 	}
-	e.config = configValue(cfg.AccountsAllowed)
-	e.options = optionsValue(cfg.Promote)
+	if e.key, err = newKey(); err != nil {
+		return nil, err
+	}
+	e.byName = make(map[string]*rules.Rule, len(e.packages))
+	for _, p := range e.packages {
+		e.byName[p.name] = p.rule
+	}
+	if err := e.configure(cfg); err != nil {
+		return nil, err
+	}
+	// Prepare the query of a policy with every statement key now, so that a query that does
+	// not compile fails here rather than on the first target.
+	if _, err := e.queries.forMask(ctx, allKeys()); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -92,17 +100,31 @@ func New(ctx context.Context, set *rules.Set, cfg Config) (*Engine, error) {
 // (another project's configuration), without compiling the rules again.
 func (e *Engine) WithConfig(cfg Config) (*Engine, error) {
 	c := *e
-	c.timeout = cfg.Timeout
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
-	var err error
-	if c.levels, err = pipeline.NewLevels(e.set, cfg.Levels); err != nil {
+	if err := c.configure(cfg); err != nil {
 		return nil, err
 	}
-	c.config = configValue(cfg.AccountsAllowed)
-	c.options = optionsValue(cfg.Promote)
 	return &c, nil
+}
+
+// configure sets what a configuration decides: levels (and so which rules are evaluated),
+// limits and the facts the rules compare against.
+func (e *Engine) configure(cfg Config) error {
+	e.timeout = cfg.Timeout
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
+	e.memory = cfg.MemoryLimit
+	if e.memory == 0 {
+		e.memory = DefaultMemoryLimit
+	}
+	var err error
+	if e.levels, err = pipeline.NewLevels(e.set, cfg.Levels); err != nil {
+		return err
+	}
+	e.queries = newQueries(e.key, e.compiler, e.funcs, e.packages, e.levels)
+	e.config = configValue(cfg.AccountsAllowed)
+	e.options = optionsValue(cfg.Promote)
+	return nil
 }
 
 // optionsValue is input.options of the rules: how the run uses its findings.
@@ -149,25 +171,12 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	if t.Policy.Kind != jsonpos.Object {
 		return out, nil // the schema finding says what the document should be
 	}
-	evalCtx, cancel := context.WithTimeout(ctx, e.timeout)
-	rs, err := e.prepared.Eval(evalCtx, rego.EvalParsedInput(e.inputFor(t)))
-	cancel()
+	reported, err := e.evaluate(ctx, t)
 	if err != nil {
-		if ctx.Err() == nil && evalCtx.Err() != nil {
-			return out, fmt.Errorf("evaluating the rules took longer than %s: a custom rule may be doing far too much work", e.timeout)
-		}
-		return out, fmt.Errorf("evaluate rules: %w", err)
+		return out, err
 	}
-	for _, r := range rs {
-		pkg, _ := r.Bindings["pkg"].(string)
-		rule, ok := e.set.ByPackage(pkg)
-		if !ok {
-			continue
-		}
-		f, ok := r.Bindings["f"].(map[string]any)
-		if !ok {
-			return out, fmt.Errorf("rule %s: a finding must be an object with path and message, got %T", rule.ID, r.Bindings["f"])
-		}
+	for _, r := range reported {
+		rule, f := r.rule, r.f
 		loc, pointer, note := e.place(t, f)
 		msg, _ := f["message"].(string)
 		out = e.add(out, t, rule.ID, msg, loc, pointer)

@@ -69,9 +69,18 @@ type Rule struct {
 	DocsURL string
 	// Related are links to AWS documentation.
 	Related []string
+	// Needs lists the statement keys (Condition, NotAction, NotResource, NotPrincipal, Sid)
+	// without which the rule reports nothing: the engine skips the rule on a policy none of
+	// whose statements has one of them. Empty: the rule runs on every policy.
+	Needs []string
 	// Custom is set for rules loaded from a user's directory; File names their source.
 	Custom bool
 	File   string
+}
+
+// StatementKeys are the statement keys a rule may list in custom.needs.
+func StatementKeys() []string {
+	return []string{"Condition", "NotAction", "NotPrincipal", "NotResource", "Sid"}
 }
 
 // Set is a catalogue of rules and the Rego modules that implement them.
@@ -80,11 +89,15 @@ type Set struct {
 	Modules map[string]*ast.Module
 	byID    map[string]*Rule
 	byPkg   map[string]*Rule
+	// builtinPkgs are the packages of the built-in modules, which users' modules may not
+	// define rules in; custom names the modules read from users' directories.
+	builtinPkgs []ast.Ref
+	custom      map[string]bool
 }
 
 // Builtin reads the embedded rules.
 func Builtin() (*Set, error) {
-	s := &Set{Modules: map[string]*ast.Module{}, byID: map[string]*Rule{}, byPkg: map[string]*Rule{}}
+	s := &Set{Modules: map[string]*ast.Module{}, byID: map[string]*Rule{}, byPkg: map[string]*Rule{}, custom: map[string]bool{}}
 	files, err := fs.Glob(builtin, "*/*.rego")
 	if err != nil {
 		return nil, err
@@ -94,16 +107,28 @@ func Builtin() (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.add("rules/"+name, string(src), false, func(id string) string {
+		mod, err := ParseModule("rules/"+name, string(src))
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		if err := s.add("rules/"+name, mod, false, func(string) string {
 			doc, _ := builtin.ReadFile(path.Join(path.Dir(name), "README.md"))
 			return string(doc)
 		}); err != nil {
 			return nil, err
 		}
 	}
+	for _, m := range s.Modules {
+		if !slices.ContainsFunc(s.builtinPkgs, func(r ast.Ref) bool { return r.Equal(m.Package.Path) }) {
+			s.builtinPkgs = append(s.builtinPkgs, m.Package.Path)
+		}
+	}
 	s.sort()
 	return s, nil
 }
+
+// HasCustom reports whether the set holds modules read from users' directories.
+func (s *Set) HasCustom() bool { return len(s.custom) > 0 }
 
 // ParseModule parses Rego source with annotations, as v1 Rego.
 func ParseModule(file, src string) (*ast.Module, error) {
@@ -111,12 +136,11 @@ func ParseModule(file, src string) (*ast.Module, error) {
 }
 
 // add parses one module; a module whose package is a rule adds that rule to the catalogue.
-func (s *Set) add(file, src string, custom bool, doc func(id string) string) error {
-	mod, err := ParseModule(file, src)
-	if err != nil {
-		return FormatError(err)
-	}
+func (s *Set) add(file string, mod *ast.Module, custom bool, doc func(id string) string) error {
 	s.Modules[file] = mod
+	if custom {
+		s.custom[file] = true
+	}
 	if !isRulePackage(mod.Package.Path) {
 		return nil
 	}
@@ -222,6 +246,13 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 	if r.ID == "" {
 		return nil, fmt.Errorf("%s: METADATA lacks custom.id", file)
 	}
+	at := file
+	if ann.Location != nil {
+		at = fmt.Sprintf("%s:%d:%d", file, ann.Location.Row, ann.Location.Col)
+	}
+	if why := validID(r.ID); why != "" {
+		return nil, fmt.Errorf("%s: custom.id %q %s", at, r.ID, why)
+	}
 	if r.Title == "" {
 		return nil, fmt.Errorf("%s: METADATA lacks a title", file)
 	}
@@ -244,6 +275,14 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 	for _, f := range r.Requires {
 		if !slices.Contains([]string{"arn", "tier", "type", "key"}, f) {
 			return nil, fmt.Errorf("%s: custom.requires: unknown fact %q (want arn, tier, type, key)", file, f)
+		}
+	}
+	if r.Needs, err = list("needs"); err != nil {
+		return nil, err
+	}
+	for _, k := range r.Needs {
+		if !slices.Contains(StatementKeys(), k) {
+			return nil, fmt.Errorf("%s: custom.needs: unknown statement key %q (want %s)", at, k, strings.Join(StatementKeys(), ", "))
 		}
 	}
 	r.Source = str("source")

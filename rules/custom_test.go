@@ -32,7 +32,7 @@ func TestLegacyCustomRule(t *testing.T) {
 	if !ok || r.ID != "legacy-helpers" || !r.Custom {
 		t.Fatalf("ByPackage(legacy_helpers) = %+v, %v; want the custom rule legacy-helpers", r, ok)
 	}
-	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
+	c := ast.NewCompiler().WithCapabilities(Capabilities(builtins.Declarations()))
 	c.Compile(set.Modules)
 	if c.Failed() {
 		t.Fatal(FormatError(c.Errors))

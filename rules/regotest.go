@@ -25,7 +25,9 @@ type TestResult struct {
 }
 
 // RunTests runs the Rego tests among modules (the rules with their _test.rego files), the way
-// `opa test` does, with the built-ins the engine gives the rules. timeout bounds each test.
+// `opa test` does, with the built-ins the engine gives the rules and in the same sandbox: a
+// test that calls a withheld built-in function is refused before any test runs. timeout
+// bounds each test.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration) ([]TestResult, error) {
 	return RunTestsMatching(ctx, modules, timeout, "")
 }
@@ -33,7 +35,12 @@ func RunTests(ctx context.Context, modules map[string]*ast.Module, timeout time.
 // RunTestsMatching runs the tests whose full name (data.package.test_name) matches the
 // regular expression run, as `opa test --run` does; "" runs them all.
 func RunTestsMatching(ctx context.Context, modules map[string]*ast.Module, timeout time.Duration, run string) ([]TestResult, error) {
+	compiler := ast.NewCompiler().
+		WithCapabilities(Capabilities(builtins.Declarations())).
+		WithEnablePrintStatements(true). // as opa test: print writes to the test's own output
+		WithDefaultRegoVersion(ast.RegoV1)
 	ch, err := tester.NewRunner().
+		SetCompiler(compiler).
 		AddCustomBuiltins(builtins.ForTests()).
 		Filter(run).
 		SetStore(inmem.New()).
@@ -42,7 +49,7 @@ func RunTestsMatching(ctx context.Context, modules map[string]*ast.Module, timeo
 		SetModules(modules).
 		RunTests(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("run rego tests: %w", err)
+		return nil, fmt.Errorf("run rego tests:\n%w", FormatError(SandboxError(err)))
 	}
 	var out []TestResult
 	for r := range ch {

@@ -124,7 +124,7 @@ func TestConditionOperatorsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
+	c := ast.NewCompiler().WithCapabilities(Capabilities(builtins.Declarations()))
 	c.Compile(set.Modules)
 	if c.Failed() {
 		t.Fatal(FormatError(c.Errors))

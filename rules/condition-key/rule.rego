@@ -11,6 +11,7 @@
 #   id: condition-key
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
+#   needs: [Condition]
 #   source: docs/aws-facts.md, "Conditions"
 package ssmpolicy.rules["condition-key"]
 

@@ -12,6 +12,7 @@
 #   id: condition-operator
 #   level: error
 #   kinds: [parameter, opsitemgroup]
+#   needs: [Condition]
 #   source: docs/aws-facts.md, "Conditions"
 package ssmpolicy.rules["condition-operator"]
 

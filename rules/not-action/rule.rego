@@ -9,6 +9,7 @@
 #   id: not-action
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
+#   needs: [NotAction]
 #   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-action"]
 

@@ -9,6 +9,7 @@
 #   id: not-principal
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
+#   needs: [NotPrincipal]
 #   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-principal"]
 

@@ -9,6 +9,7 @@
 #   id: not-resource
 #   level: security-warning
 #   kinds: [parameter, opsitemgroup]
+#   needs: [NotResource]
 #   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["not-resource"]
 

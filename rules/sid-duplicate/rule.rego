@@ -10,6 +10,7 @@
 #   id: sid-duplicate
 #   level: error
 #   kinds: [parameter, opsitemgroup]
+#   needs: [Sid]
 #   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["sid-duplicate"]
 

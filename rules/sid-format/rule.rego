@@ -9,6 +9,7 @@
 #   id: sid-format
 #   level: warning
 #   kinds: [parameter, opsitemgroup]
+#   needs: [Sid]
 #   source: docs/aws-facts.md, "The policy grammar"
 package ssmpolicy.rules["sid-format"]
 
