@@ -9,11 +9,20 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
+// newCompiler is a compiler that knows OPA's built-ins and ours, as the engine's does.
+func newCompiler() *ast.Compiler {
+	caps := ast.CapabilitiesForThisVersion()
+	for _, b := range Declarations() {
+		caps.Builtins = append(caps.Builtins, b)
+	}
+	return ast.NewCompiler().WithCapabilities(caps)
+}
+
 // evalRego compiles a query that calls the built-ins, with them registered the way the engine
 // registers them, and returns its binding x.
 func evalRego(t *testing.T, query string) any {
 	t.Helper()
-	c := ast.NewCompiler().WithBuiltins(Declarations())
+	c := newCompiler()
 	c.Compile(map[string]*ast.Module{})
 	if c.Failed() {
 		t.Fatal(c.Errors)
@@ -90,7 +99,7 @@ func TestThroughRego(t *testing.T) {
 // TestTypesChecked shows the declarations are used by the type checker: a rule that reads a
 // field the result does not have does not compile.
 func TestTypesChecked(t *testing.T) {
-	c := ast.NewCompiler().WithBuiltins(Declarations())
+	c := newCompiler()
 	mod := ast.MustParseModuleWithOpts("package p\n\nx := ssmpolicy.arn.parse(\"arn:a:b:c:d:e\").regoin\n", ast.ParserOptions{RegoVersion: ast.RegoV1})
 	c.Compile(map[string]*ast.Module{"p.rego": mod})
 	if !c.Failed() || !strings.Contains(c.Errors.Error(), "undefined ref") {
@@ -106,7 +115,7 @@ func TestBadArguments(t *testing.T) {
 		`x := ssmpolicy.action.managed_permissions("")`,
 		`x := ssmpolicy.condition.value_ok("regex", "x")`,
 	} {
-		c := ast.NewCompiler().WithBuiltins(Declarations())
+		c := newCompiler()
 		opts := append([]func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.StrictBuiltinErrors(true)}, Functions()...)
 		if _, err := rego.New(opts...).Eval(context.Background()); err == nil || !strings.Contains(err.Error(), "want") {
 			t.Errorf("%s: err = %v, want an error saying what is accepted", q, err)

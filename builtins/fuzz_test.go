@@ -161,7 +161,7 @@ func FuzzActions(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := string(name.Value.(ast.String)); n != a && strings.ToLower(n) != strings.ToLower(a) {
+		if n := string(name.Value.(ast.String)); n != a && !strings.EqualFold(n, a) {
 			t.Fatalf("name(%q) = %q: neither the action nor its spelling", a, n)
 		}
 		set, setErr := actionShareable(rego.BuiltinContext{}, str(kind))
@@ -215,7 +215,7 @@ func FuzzConditionOperator(f *testing.F) {
 		}
 		o := res.Value.(ast.Object)
 		spelled := string(o.Get(str("spelled")).Value.(ast.String))
-		if strings.ToLower(spelled) != strings.ToLower(op) || o.Get(str("family")).Value.Compare(ast.String("")) == 0 {
+		if !strings.EqualFold(spelled, op) || o.Get(str("family")).Value.Compare(ast.String("")) == 0 {
 			t.Fatalf("operator(%q) = %v: spelled differs from the operator beyond letter case, or no family", op, o)
 		}
 	})
