@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,10 +12,8 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
-
-// maxFileSize bounds the files read under --against, as check bounds its inputs.
-const maxFileSize = 32 << 20
 
 // Index holds what the files under --against declare: for each resource ARN, the policies
 // its manifest entries, template resources and plan resources give it. It keeps each policy
@@ -231,20 +228,11 @@ func walkedExt(p string) bool {
 	return false
 }
 
+// readFile reads a file under --against as check reads its inputs: a regular file, within
+// the size limit, never blocking on a named pipe.
 func readFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, cleanErr(err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not a manifest, template or plan", maxFileSize>>20)
-	}
-	return b, nil
+	b, err := safefile.Read(p, safefile.Limit)
+	return b, cleanErr(err)
 }
 
 func cleanErr(err error) error {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/awsapi"
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/report"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
 // auditFlags are audit's own flags; the output, configuration and rule flags are check's.
@@ -226,7 +226,7 @@ func (f *auditFlags) roleScopes(load func(string) (*awsapi.Profile, error), regi
 	}
 	accounts := []audit.Account{{}}
 	if f.accounts != "" {
-		src, err := os.ReadFile(f.accounts)
+		src, err := safefile.Read(f.accounts, safefile.Limit)
 		if err != nil {
 			return nil, usageError("--accounts: %v", err)
 		}

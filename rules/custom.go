@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/ssmpolicy/ssmpolicy/builtins"
+	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
 // AddDir loads the custom rules of a directory, recursively: every .rego file except tests.
@@ -38,7 +39,7 @@ func (s *Set) AddDir(dir string) error {
 			continue // the same directory named twice
 		}
 		if err := s.add(p, mods[p], true, func(string) string {
-			doc, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "README.md"))
+			doc, _ := safefile.Read(filepath.Join(filepath.Dir(p), "README.md"), safefile.Limit)
 			return string(doc)
 		}); err != nil {
 			return err
@@ -60,9 +61,9 @@ func (s *Set) parseUser(dir string, keep func(path string) bool) (map[string]*as
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || !keep(p) {
 			return nil
 		}
-		src, err := os.ReadFile(p)
+		src, err := safefile.Read(p, safefile.Limit) // a named pipe among the rules must not hang the run
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", p, err)
 		}
 		m, err := ParseCustom(p, string(src), caps)
 		if err != nil {
@@ -112,9 +113,9 @@ func ParseDir(dir string, keep func(path string) bool) (map[string]*ast.Module, 
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || !keep(p) {
 			return nil
 		}
-		src, err := os.ReadFile(p)
+		src, err := safefile.Read(p, safefile.Limit) // a named pipe among the rules must not hang the run
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", p, err)
 		}
 		m, err := ParseModule(p, string(src))
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -188,5 +189,28 @@ func TestCustomRuleCallsBuiltins(t *testing.T) {
 	}
 	if ran != 2 {
 		t.Errorf("ran %d of the rule's 2 tests", ran)
+	}
+}
+
+// TestCustomRulesNamedPipe: a named pipe among the custom rules is refused at once, by name,
+// never read (reading it would block the run until something writes to it).
+func TestCustomRulesNamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "hang.rego"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- set.AddDir(dir) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "hang.rego") || !strings.Contains(err.Error(), "named pipe") {
+			t.Fatalf("AddDir = %v, want a refusal naming hang.rego as a named pipe", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("AddDir blocked on a named pipe")
 	}
 }
