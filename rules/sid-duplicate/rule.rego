@@ -37,13 +37,10 @@ _first := {sid: min(firsts) |
 	firsts := {j | some [j, s] in _sids; s == sid}
 }
 
-report contains findings.at(["Statement", i, "Sid"], msg) if {
+report contains findings.at_help(["Statement", i, "Sid"], msg, "rename this one") if {
 	count(_sids) > 1
 	some [i, sid] in _sids
 	f := _first[sid]
 	f < i
-	msg := sprintf(
-		"the Sid %q is already used by statement %d: Sids must be unique within a policy, rename this one",
-		[sid, f],
-	)
+	msg := sprintf("the Sid %q is already used by statement %d, and Sids must be unique within a policy", [sid, f])
 }
