@@ -204,7 +204,10 @@ _nearest := {"name": _read_only, "set": actions.parameter_read_only} if {
 	_distance(actions.parameter_read_only) < _distance(actions.parameter_with_history)
 } else := {"name": _with_history, "set": actions.parameter_with_history}
 
-_remove := sort({a.value | some a in actions.values; a.allow; lower(a.value) in (_granted - _nearest.set)})
+# _extra is what the policy grants beyond the nearest set, computed once.
+_extra := _granted - _nearest.set
+
+_remove := sort({a.value | some a in actions.values; a.allow; a.lower in _extra})
 
 _add := [ssmpolicy.action.name(a) | some a in sort(_nearest.set - _granted)]
 
