@@ -92,7 +92,11 @@ func TestRuleTimesOnManyStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := e.inputFor(res.Targets[0])
-	c := ast.NewCompiler().WithBuiltins(builtins.Declarations())
+	caps := ast.CapabilitiesForThisVersion()
+	for _, b := range builtins.Declarations() {
+		caps.Builtins = append(caps.Builtins, b)
+	}
+	c := ast.NewCompiler().WithCapabilities(caps)
 	c.Compile(set.Modules)
 	for _, rl := range set.Rules {
 		opts := append([]func(*rego.Rego){rego.Query("data." + rl.Package + ".report"), rego.Compiler(c)}, builtins.Functions()...)
