@@ -71,7 +71,7 @@ func TestThroughRego(t *testing.T) {
 		`x := ssmpolicy.policy.actions({"Statement": [{"Effect": "Deny", "Action": "A"}]})`: `[{"allow": false, "lower": "a", "path": ["Statement", 0, "Action"], "value": "A"}]`,
 		`x := ssmpolicy.policy.resources({"Statement": [{"NotResource": ["r"]}]})`:          `[{"allow": false, "name": "NotResource", "path": ["Statement", 0, "NotResource", 0], "value": "r"}]`,
 		`x := count(ssmpolicy.policy.principals({"Statement": [{"Principal": "*"}]}))`:      `1`,
-		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:    `{"account": "111122223333", "kind": "role", "partition": "aws", "problem": ""}`,
+		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:    `{"account": "111122223333", "help": "", "kind": "role", "partition": "aws", "problem": ""}`,
 		`x := ssmpolicy.arn.parse("arn:aws:ssm:us-east-1:111122223333:parameter/a:b")`:      `{"account": "111122223333", "partition": "aws", "region": "us-east-1", "resource": "parameter/a:b", "service": "ssm"}`,
 		`x := ssmpolicy.action.name("ssm:getparameter")`:                                    `"ssm:GetParameter"`,
 		`x := ssmpolicy.action.shareable("parameter")`:                                      `["ssm:describeparameters", "ssm:getparameter", "ssm:getparameterhistory", "ssm:getparameters"]`,

@@ -26,6 +26,7 @@ func policyFunctions() []policyFunction {
 		prop("path", pathType()), prop("element", types.S), prop("type", types.S), prop("value", types.S),
 		prop("allow", types.B), prop("kind", types.S), prop("account", types.S), prop("partition", types.S),
 		prop("problem", types.S),
+		prop("help", types.S),
 	)
 	policy := types.Named("policy", types.A).Description("the policy, as written (input.policy)")
 	fn := func(name, desc string, elem types.Type, impl rego.Builtin1) policyFunction {
@@ -49,7 +50,7 @@ func policyFunctions() []policyFunction {
 			"Every Resource and NotResource value of every statement, each {value, path, name, allow}; name: Resource or NotResource.",
 			resource, func(_ rego.BuiltinContext, p *ast.Term) (*ast.Term, error) { return resourcesTerm(p.Value), nil }),
 		fn("ssmpolicy.policy.principals",
-			"Every principal of Principal and NotPrincipal of every statement, each {path, element, type, value, allow} with what ssmpolicy.principal.describe says of it (kind, account, partition, problem).",
+			"Every principal of Principal and NotPrincipal of every statement, each {path, element, type, value, allow} with what ssmpolicy.principal.describe says of it (kind, account, partition, problem, help).",
 			principal, func(_ rego.BuiltinContext, p *ast.Term) (*ast.Term, error) { return principalsTerm(p.Value), nil }),
 	}
 }
@@ -156,6 +157,7 @@ func principalsTerm(policy ast.Value) *ast.Term {
 					ast.Item(str("account"), str(d.account)),
 					ast.Item(str("partition"), str(d.partition)),
 					ast.Item(str("problem"), str(d.problem)),
+					ast.Item(str("help"), str(d.help)),
 				))
 			}
 		}

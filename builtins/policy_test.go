@@ -44,7 +44,7 @@ func TestPolicyLists(t *testing.T) {
 		resources: `[{"value": "a", "path": ["Statement", "Resource", 0], "name": "Resource", "allow": true},
 			{"value": "b", "path": ["Statement", "Resource", 2], "name": "Resource", "allow": true}]`,
 		principals: `[{"path": ["Statement", "Principal"], "element": "Principal", "type": "*", "value": "*", "allow": true,
-			"kind": "*", "account": "", "partition": "", "problem": ""}]`,
+			"kind": "*", "account": "", "partition": "", "problem": "", "help": ""}]`,
 	}, {
 		policy: `{"Statement": [{"Effect": "Deny", "NotPrincipal": {"Service": ["x.amazonaws.com"], "AWS": "1"}, "NotAction": ["a"], "NotResource": "r"}, "not a statement", 3]}`,
 		statements: `[{"path": ["Statement", 0], "value": {"Effect": "Deny", "NotPrincipal": {"Service": ["x.amazonaws.com"], "AWS": "1"},
@@ -53,9 +53,10 @@ func TestPolicyLists(t *testing.T) {
 		resources: `[{"value": "r", "path": ["Statement", 0, "NotResource"], "name": "NotResource", "allow": false}]`,
 		principals: `[
 			{"path": ["Statement", 0, "NotPrincipal", "AWS"], "element": "NotPrincipal", "type": "AWS", "value": "1", "allow": false,
-				"kind": "", "account": "", "partition": "", "problem": "the account id \"1\" has 1 digits, an AWS account id has 12 (leading zeros included)"},
+				"kind": "", "account": "", "partition": "", "problem": "the account id \"1\" has 1 digits, and an AWS account id has 12 (leading zeros included)",
+				"help": "write the account's 12-digit id"},
 			{"path": ["Statement", 0, "NotPrincipal", "Service", 0], "element": "NotPrincipal", "type": "Service", "value": "x.amazonaws.com",
-				"allow": false, "kind": "Service", "account": "", "partition": "", "problem": ""}]`,
+				"allow": false, "kind": "Service", "account": "", "partition": "", "problem": "", "help": ""}]`,
 	}, {
 		policy: `{"Statement": [{"Effect": "allow", "Principal": {"AWS": [1, "444455556666"]}, "Action": false, "Resource": null}]}`,
 		statements: `[{"path": ["Statement", 0], "value": {"Effect": "allow", "Principal": {"AWS": [1, "444455556666"]}, "Action": false,
@@ -63,7 +64,7 @@ func TestPolicyLists(t *testing.T) {
 		actions:   `[]`,
 		resources: `[]`,
 		principals: `[{"path": ["Statement", 0, "Principal", "AWS", 1], "element": "Principal", "type": "AWS", "value": "444455556666",
-			"allow": false, "kind": "account", "account": "444455556666", "partition": "", "problem": ""}]`,
+			"allow": false, "kind": "account", "account": "444455556666", "partition": "", "problem": "", "help": ""}]`,
 	}, {
 		policy: `{"Statement": []}`, statements: `[]`, actions: `[]`, resources: `[]`, principals: `[]`,
 	}, {

@@ -22,19 +22,26 @@ type description struct {
 	// partition: the partition of a principal ARN, or "".
 	partition string
 	// problem: what is wrong with how the principal is written (principal-format's message),
-	// or "" when nothing can be said: well-formed, or unknown in a way that could be right.
-	problem string
+	// or "" when nothing can be said: well-formed, or unknown in a way that could be right;
+	// help: how to write it (principal-format's help), "" with no problem.
+	problem, help string
+}
+
+// withProblem is d with what is wrong with the principal and how to fix it.
+func (d description) withProblem(p problem) description {
+	d.problem, d.help = p.msg, p.help
+	return d
 }
 
 func principalDescribeDecl() *rego.Function {
 	return &rego.Function{
 		Name: "ssmpolicy.principal.describe",
-		Description: "What a principal of a type (AWS, Service, Federated, CanonicalUser, *) names: {kind, account, partition, problem}. " +
+		Description: "What a principal of a type (AWS, Service, Federated, CanonicalUser, *) names: {kind, account, partition, problem, help}. " +
 			"kind is account, role, user, assumed-role or federated-user for an AWS principal, the type for the others, * for a wildcard, \"\" when malformed or unknown; " +
-			"account is its 12-digit account or \"\"; partition that of its ARN or \"\"; problem what is wrong with how it is written, or \"\".",
+			"account is its 12-digit account or \"\"; partition that of its ARN or \"\"; problem what is wrong with how it is written, or \"\"; help how to write it.",
 		Decl: types.NewFunction(
 			types.Args(types.Named("type", types.S), types.Named("value", types.S)),
-			types.Named("description", obj(prop("kind", types.S), prop("account", types.S), prop("partition", types.S), prop("problem", types.S))),
+			types.Named("description", obj(prop("kind", types.S), prop("account", types.S), prop("partition", types.S), prop("problem", types.S), prop("help", types.S))),
 		),
 	}
 }
@@ -54,6 +61,7 @@ func principalDescribe(_ rego.BuiltinContext, t, v *ast.Term) (*ast.Term, error)
 		ast.Item(str("account"), str(d.account)),
 		ast.Item(str("partition"), str(d.partition)),
 		ast.Item(str("problem"), str(d.problem)),
+		ast.Item(str("help"), str(d.help)),
 	), nil
 }
 
@@ -115,7 +123,7 @@ func describe(typ, v string) description {
 		case v == "*":
 			return description{kind: "*"}
 		}
-		d := description{problem: awsProblem(v)}
+		d := description{}.withProblem(awsProblem(v))
 		d.kind, _ = awsKind(v)
 		d.account, _ = principalAccount(v)
 		d.partition, _ = arnPartition(v)
@@ -123,12 +131,12 @@ func describe(typ, v string) description {
 	case "*":
 		return description{kind: "*"}
 	case "Service":
-		return description{kind: typ, problem: serviceProblem(v)}
+		return description{kind: typ}.withProblem(serviceProblem(v))
 	case "Federated":
 		p, _ := arnPartition(v)
-		return description{kind: typ, partition: p, problem: federatedProblem(v)}
+		return description{kind: typ, partition: p}.withProblem(federatedProblem(v))
 	case "CanonicalUser":
-		return description{kind: typ, problem: canonicalProblem(v)}
+		return description{kind: typ}.withProblem(canonicalProblem(v))
 	}
 	return description{} // a type the grammar does not know is the schema's business
 }

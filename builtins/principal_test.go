@@ -20,7 +20,7 @@ func TestDescribe(t *testing.T) {
 		{"AWS", "arn:aws-cn:sts::111122223333:federated-user/bob", "federated-user", "111122223333", "aws-cn", ""},
 		{"AWS", "*", "*", "", "", ""},
 		// AWS principals that are not
-		{"AWS", "1111-2222-3333", "", "", "", `must be written as 12 digits without dashes or spaces: "111122223333"`},
+		{"AWS", "1111-2222-3333", "", "", "", `"1111-2222-3333" has dashes or spaces`},
 		{"AWS", "12345", "", "", "", `has 5 digits`},
 		{"AWS", "alice", "", "", "", `is neither a 12-digit account id nor an IAM ARN`},
 		{"AWS", "arn:aws:iam::111122223333:role/a*", "role", "111122223333", "aws", "has a wildcard in it"},
@@ -30,8 +30,8 @@ func TestDescribe(t *testing.T) {
 		{"AWS", "arn:aws:iam:us-east-1:111122223333:root", "account", "111122223333", "aws", `has the region "us-east-1"`},
 		{"AWS", "arn:aws:iam::1111:root", "account", "", "aws", `the account "1111"`},
 		{"AWS", "arn:aws:iam::111122223333:group/admins", "", "111122223333", "aws", "is an IAM group"},
-		{"AWS", "arn:aws:iam::111122223333:assumed-role/a/b", "assumed-role", "111122223333", "aws", "names an STS session under the iam service: write arn:aws:sts::111122223333:assumed-role/a/b"},
-		{"AWS", "arn:aws:sts::111122223333:role/app", "role", "111122223333", "aws", "names an IAM identity under the sts service: write arn:aws:iam::111122223333:role/app"},
+		{"AWS", "arn:aws:iam::111122223333:assumed-role/a/b", "assumed-role", "111122223333", "aws", "names an STS session under the iam service"},
+		{"AWS", "arn:aws:sts::111122223333:role/app", "role", "111122223333", "aws", "names an IAM identity under the sts service"},
 		{"AWS", "arn:aws:iam::111122223333:role/a b", "role", "111122223333", "aws", "the role name in"},
 		{"AWS", "arn:aws:iam::111122223333:thing", "", "111122223333", "aws", "names no principal"},
 		// AWS principals with parts known only at deploy time
@@ -50,7 +50,7 @@ func TestDescribe(t *testing.T) {
 		{"*", "*", "*", "", "", ""},
 		{"Service", "ssm.amazonaws.com", "Service", "", "", ""},
 		{"Service", "ssm.amazonaws.com.cn", "Service", "", "", ""},
-		{"Service", "SSM.amazonaws.com", "Service", "", "", "written in lower case"},
+		{"Service", "SSM.amazonaws.com", "Service", "", "", "is not in lower case"},
 		{"Service", "*", "Service", "", "", `a service principal cannot be "*"`},
 		{"Service", "ssm.*.com", "Service", "", "", "has a wildcard in it"},
 		{"Service", "arn:aws:iam::111122223333:root", "Service", "", "", "is an ARN, but a service principal"},
@@ -77,6 +77,31 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("describe(%q, %q): problem %q, want none", c.typ, c.value, d.problem)
 		case c.problemOf != "" && !strings.Contains(d.problem, c.problemOf):
 			t.Errorf("describe(%q, %q): problem %q, want one saying %q", c.typ, c.value, d.problem, c.problemOf)
+		}
+		if (d.problem == "") != (d.help == "") {
+			t.Errorf("describe(%q, %q): problem %q with help %q: a problem says how to fix it, and only a problem", c.typ, c.value, d.problem, d.help)
+		}
+	}
+}
+
+// TestDescribeHelp: the fix is apart from the message, and names the value to write where it
+// is certain.
+func TestDescribeHelp(t *testing.T) {
+	cases := map[[2]string]string{
+		{"AWS", "1111-2222-3333"}:                             `write "111122223333"`,
+		{"AWS", "arn:aws:iam::111122223333:assumed-role/a/b"}: "write arn:aws:sts::111122223333:assumed-role/a/b",
+		{"AWS", "arn:aws:sts::111122223333:role/app"}:         "write arn:aws:iam::111122223333:role/app",
+		{"AWS", "arn:aws:iam:us-east-1:111122223333:root"}:    "write arn:aws:iam::111122223333:root",
+		{"Service", "SSM.amazonaws.com"}:                      `write "ssm.amazonaws.com"`,
+		{"AWS", "alice"}:                                      "write the account's 12-digit id (111122223333) or its root ARN (arn:aws:iam::111122223333:root)",
+	}
+	for in, want := range cases {
+		d := describe(in[0], in[1])
+		if d.help != want {
+			t.Errorf("describe(%q, %q): help %q, want %q", in[0], in[1], d.help, want)
+		}
+		if strings.Contains(d.problem, "write ") {
+			t.Errorf("describe(%q, %q): the problem %q says the fix too", in[0], in[1], d.problem)
 		}
 	}
 }

@@ -9,13 +9,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssmpolicy/ssmpolicy/config"
+	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/rules"
 )
 
 // ruleEntry is a rule as `rules -o json` lists it.
 type ruleEntry struct {
-	ID          string   `json:"id"`
-	Level       string   `json:"level"`
+	ID    string `json:"id"`
+	Level string `json:"level"`
+	// Levels lists the levels the rule's findings take, most severe first; level is the first.
+	Levels      []string `json:"levels"`
 	Kinds       []string `json:"kinds"`
 	Title       string   `json:"title"`
 	Description string   `json:"description"`
@@ -24,6 +27,14 @@ type ruleEntry struct {
 	Fixable     bool     `json:"fixable"`
 	Custom      bool     `json:"custom"`
 	Docs        string   `json:"docs,omitempty"`
+}
+
+func levelNames(ls []finding.Level) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.String()
+	}
+	return out
 }
 
 // catalogueFlags let rules, explain and test see the custom rules a check would run.
@@ -62,7 +73,7 @@ func newRules(env *Env) *cobra.Command {
 			case "json":
 				entries := make([]ruleEntry, 0, len(set.Rules))
 				for _, r := range set.Rules {
-					entries = append(entries, ruleEntry{ID: r.ID, Level: r.Level.String(), Kinds: r.Kinds, Title: r.Title,
+					entries = append(entries, ruleEntry{ID: r.ID, Level: r.Level.String(), Levels: levelNames(r.Levels), Kinds: r.Kinds, Title: r.Title,
 						Description: r.Description, Requires: r.Requires, Inference: r.Inference, Fixable: r.Fixable, Custom: r.Custom, Docs: r.DocsURL})
 				}
 				enc := json.NewEncoder(env.Stdout)
@@ -72,7 +83,7 @@ func newRules(env *Env) *cobra.Command {
 				tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tLEVEL\tKINDS\tTITLE")
 				for _, r := range set.Rules {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Level, strings.Join(r.Kinds, ","), r.Title)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.LevelText(), strings.Join(r.Kinds, ","), r.Title)
 				}
 				return tw.Flush()
 			}

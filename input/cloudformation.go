@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
@@ -173,10 +174,44 @@ func (tpl *cfnTemplate) parameterFacts(t *Target, r *cfnResolver, id string) {
 	var written bool
 	if t.Tier, written = fact("Tier"); !written {
 		t.Tier = Fact{Value: cfnDefaultTier, Known: true, Loc: where}
+	} else if !t.Tier.Known {
+		t.TierBranches = tpl.branches(r, props.Get("Tier"), []any{"Resources", id, "Properties", "Tier"})
+	}
+	if pol := props.Get("Policies"); pol != nil && !isNoValue(pol) {
+		txt, ok := r.str(pol)
+		t.HasPolicies = ok && (txt.has(Unknown) || hasPolicies(txt.String()))
 	}
 	// CloudFormation creates String and StringList parameters only; a SecureString needs a key
 	// the template cannot name, so the key stays unknown.
 	t.Type, _ = fact("Type")
+}
+
+// branches are the two branches of n when it is an Fn::If whose condition the template cannot
+// decide, each with its value when that is known; nil otherwise.
+func (tpl *cfnTemplate) branches(r *cfnResolver, n *jsonpos.Node, path []any) []Branch {
+	fn, arg, ok := intrinsic(n)
+	if !ok || fn != "Fn::If" || arg.Kind != jsonpos.Array || len(arg.Items) != 3 || arg.Items[0].Kind != jsonpos.String {
+		return nil
+	}
+	if _, decided := r.ifBranch(arg); decided {
+		return nil
+	}
+	if n.Tag == "" {
+		path = append(slices.Clone(path), fn) // the long form: {"Fn::If": [...]}
+	}
+	var out []Branch
+	for i, when := range []bool{true, false} {
+		item := arg.Items[i+1]
+		b := Branch{Condition: arg.Items[0].Text, When: when,
+			Fact: Fact{Loc: Location{File: tpl.f, Span: item.Span, Path: append(slices.Clone(path), i+1)}}}
+		if !isNoValue(item) {
+			txt, ok := r.str(item)
+			v := txt.String()
+			b.Value, b.Known = v, ok && !strings.Contains(v, Unknown)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // policy resolves the Policy property: a document (a mapping, Fn::ToJsonString of one) or the

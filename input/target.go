@@ -36,6 +36,15 @@ type Fact struct {
 	From string
 }
 
+// Branch is one branch of a CloudFormation Fn::If: the value it gives, and when.
+type Branch struct {
+	Fact
+	// Condition is the name of the template's condition; When is the value of the condition
+	// under which this branch is taken.
+	Condition string
+	When      bool
+}
+
 // Problem is a finding made while reading: the document does not parse, or repeats a key.
 type Problem struct {
 	Rule    string
@@ -66,11 +75,18 @@ type Target struct {
 	// policyRefNode is the manifest string PolicyRef was read from.
 	policyRefNode *jsonpos.Node
 
-	ARN        Fact
-	Tier       Fact
-	Type       Fact
-	KeyID      Fact
-	KeyManager Fact
+	ARN  Fact
+	Tier Fact
+	// TierBranches are the branches of a CloudFormation Fn::If that gives the tier when the
+	// template cannot decide its condition: Tier is then not known, but each branch is, and
+	// parameter-tier says which one makes the parameter unshareable.
+	TierBranches []Branch
+	// HasPolicies says that the template or plan gives the parameter parameter policies
+	// (Policies, policies): an Intelligent-Tiering parameter is then Advanced.
+	HasPolicies bool
+	Type        Fact
+	KeyID       Fact
+	KeyManager  Fact
 	// PolicyID is the id of the policy this one replaces, where a manifest records it.
 	PolicyID string
 

@@ -3,6 +3,7 @@ package input
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 	"github.com/ssmpolicy/ssmpolicy/rules"
@@ -307,6 +308,11 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 	// A tier not set is left to the region's default parameter tier, an account setting the
 	// plan does not show: unknown, never assumed Standard.
 	t.Tier = fact("tier")
+	// Parameter policies make an Intelligent-Tiering parameter Advanced. A plan that gives
+	// them, or will know them only after apply, says the parameter has them.
+	if v, u := param.attr("policies"); u != nil || (v != nil && v.Kind == jsonpos.String && hasPolicies(v.Text)) {
+		t.HasPolicies = true
+	}
 	t.KeyID = fact("key_id")
 	if t.KeyID.Known {
 		return
@@ -319,4 +325,11 @@ func (p *tfPlan) parameterFacts(t *Target, param *tfInstance) {
 	if u == nil || !p.configSets(param, "key_id") {
 		t.KeyID = Fact{Value: "", Known: true, Loc: param.origin} // not written: at the parameter
 	}
+}
+
+// hasPolicies reports whether a parameter's Policies text names any policy: it is a JSON list,
+// and "" or "[]" name none.
+func hasPolicies(text string) bool {
+	v := strings.TrimSpace(text)
+	return v != "" && v != "[]"
 }

@@ -156,10 +156,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	for _, p := range t.Problems {
 		out = e.add(out, t, p.Rule, p.Message, p.Loc, "")
 	}
-	if t.Policy == nil {
-		return out, nil
-	}
-	if e.levels.Level(rules.Schema) != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
+	if t.Policy != nil && e.levels.Level(rules.Schema) != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
 		for _, v := range e.policy.Validate(t.Policy) {
 			if unknownAt(t.Policy, v.Path) {
 				continue // a value known only at deploy time may be anything: no guess
@@ -168,8 +165,12 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 			out = e.add(out, t, rules.Schema, v.Message, loc, jsonpos.Pointer(v.Path))
 		}
 	}
-	if t.Policy.Kind != jsonpos.Object {
-		return out, nil // the schema finding says what the document should be
+	// The target's own checks (its ARN, tier, type and key) run whatever its policy is: a
+	// policy that does not parse, is missing or is not an object (the schema finding says what
+	// it should be) reaches the rules as no policy at all, and only those checks report.
+	withPolicy := t.Policy != nil && t.Policy.Kind == jsonpos.Object
+	if !withPolicy && !hasFacts(t) {
+		return out, nil
 	}
 	reported, err := e.evaluate(ctx, t)
 	if err != nil {
@@ -177,11 +178,16 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	}
 	for _, r := range reported {
 		rule, f := r.rule, r.f
+		own, err := ownLevel(rule, f)
+		if err != nil {
+			return out, err
+		}
 		loc, pointer, note := e.place(t, f)
 		msg, _ := f["message"].(string)
 		out = e.add(out, t, rule.ID, msg, loc, pointer)
 		last := &out[len(out)-1]
 		last.Help, _ = f["help"].(string)
+		last.Level = own
 		if note != "" {
 			// The fact was not written where the finding points: say where it came from, and
 			// show no excerpt of a place that does not hold it.
@@ -191,10 +197,35 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 			}
 		}
 	}
-	if cm := e.contextMissing(t); cm != "" {
+	if !withPolicy {
+		return out, nil // which checks did not run matters once the policy can be checked
+	}
+	if cm, help := e.contextMissing(t); cm != "" {
 		out = e.add(out, t, rules.ContextMissing, cm, t.Origin, jsonpos.Pointer(t.Origin.Path))
+		out[len(out)-1].Help = help
 	}
 	return out, nil
+}
+
+// hasFacts reports whether anything is known of the target beyond its policy: then its own
+// checks have something to check.
+func hasFacts(t *input.Target) bool {
+	return t.ARN.Known || t.Tier.Known || len(t.TierBranches) > 0 || t.Type.Known || t.KeyID.Known || t.KeyManager.Known
+}
+
+// ownLevel is the level a finding of rule marks itself with (its `level`, one of the rule's
+// custom.levels), or finding.Ignore when it marks none: the findings pipeline then gives it
+// the rule's level.
+func ownLevel(rule *rules.Rule, f map[string]any) (finding.Level, error) {
+	name, ok := f["level"].(string)
+	if !ok {
+		return finding.Ignore, nil
+	}
+	l, err := finding.ParseLevel(name, false)
+	if err != nil || !rule.HasLevel(l) {
+		return 0, fmt.Errorf("rule %s: a finding's level must be one of the rule's levels (%s), got %q", rule.ID, rule.LevelText(), name)
+	}
+	return l, nil
 }
 
 // place turns a rule's {path, at} into a location in a file and a JSON pointer, and, for a
@@ -204,18 +235,14 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 	var path []any
 	if raw, ok := f["path"].([]any); ok {
 		for _, step := range raw {
-			switch s := step.(type) {
-			case string:
+			if s, ok := step.(string); ok {
 				path = append(path, s)
-			case interface{ Int64() (int64, error) }:
-				if i, err := s.Int64(); err == nil {
-					path = append(path, int(i))
-				}
+			} else if i, ok := intOf(step); ok {
+				path = append(path, i)
 			}
 		}
 	}
-	at, _ := f["at"].(string)
-	if fa, name, ok := factOf(t, at); ok {
+	if fa, name, ok := factOf(t, f); ok {
 		note := ""
 		if fa.From != "" {
 			note = name + " from " + fa.From
@@ -225,13 +252,16 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 		}
 		return t.Origin, jsonpos.Pointer(t.Origin.Path), note
 	}
-	switch at {
+	switch at, _ := f["at"].(string); at {
 	case "document":
 		return t.PolicyLoc, jsonpos.Pointer(t.PolicyLoc.Path), ""
 	case "origin":
 		return t.Origin, jsonpos.Pointer(t.Origin.Path), ""
 	}
-	span := t.Policy.SpanAt(path, false)
+	// A finding about a key (an operator, a condition key, an element that should not be
+	// there) says so with key: true, and points at the key rather than at its value.
+	onKey, _ := f["key"].(bool)
+	span := t.Policy.SpanAt(path, onKey)
 	if len(path) == 0 {
 		// A finding on the policy as a whole says something is missing from it: mark where
 		// the policy opens rather than underlining all of it. ("document" marks it all.)
@@ -240,9 +270,25 @@ func (e *Engine) place(t *input.Target, f map[string]any) (input.Location, strin
 	return input.Location{File: t.PolicyFile, Span: span, Path: path}, jsonpos.Pointer(path), ""
 }
 
-// factOf is the fact a rule's `at` names, and what the fact is called.
-func factOf(t *input.Target, at string) (input.Fact, string, bool) {
-	switch at {
+// intOf reads a number of a rule's finding (OPA gives json.Number) as an int.
+func intOf(v any) (int, bool) {
+	n, ok := v.(interface{ Int64() (int64, error) })
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return int(i), err == nil
+}
+
+// factOf is the fact a finding's `at` names, and what the fact is called. "tier_branch" is
+// the branch of the tier's Fn::If that the finding's `branch` (its index) names.
+func factOf(t *input.Target, f map[string]any) (input.Fact, string, bool) {
+	switch at, _ := f["at"].(string); at {
+	case "tier_branch":
+		if i, ok := intOf(f["branch"]); ok && i >= 0 && i < len(t.TierBranches) {
+			return t.TierBranches[i].Fact, "tier", true
+		}
+		return t.Tier, "tier", true
 	case "arn":
 		return t.ARN, "resource ARN", true
 	case "tier":
@@ -258,8 +304,7 @@ func factOf(t *input.Target, at string) (input.Fact, string, bool) {
 // factWritten reports whether the fact a finding is about is written in a file: its place
 // then holds the fact, whatever gave the value.
 func factWritten(t *input.Target, f map[string]any) bool {
-	at, _ := f["at"].(string)
-	fa, _, ok := factOf(t, at)
+	fa, _, ok := factOf(t, f)
 	return ok && fa.Loc.Known()
 }
 
@@ -339,8 +384,9 @@ func sidAt(policy *jsonpos.Node, path []any) string {
 	return ""
 }
 
-// contextMissing names the checks that could not run for lack of a fact, or "".
-func (e *Engine) contextMissing(t *input.Target) string {
+// contextMissing names the checks that could not run for lack of a fact, or "", and says how
+// to give the facts.
+func (e *Engine) contextMissing(t *input.Target) (string, string) {
 	kind := ""
 	if t.ARN.Known {
 		kind = ssmarn.ResourceType(t.ARN.Value)
@@ -360,7 +406,7 @@ func (e *Engine) contextMissing(t *input.Target) string {
 			switch {
 			case need == "arn" && !t.ARN.Known:
 				lacks = append(lacks, "resource ARN")
-			case need == "tier" && parameterOrUnknown && !t.Tier.Known:
+			case need == "tier" && parameterOrUnknown && !t.Tier.Known && len(t.TierBranches) == 0:
 				lacks = append(lacks, "tier")
 			case need == "type" && parameterOrUnknown && !t.Type.Known:
 				lacks = append(lacks, "type")
@@ -376,7 +422,7 @@ func (e *Engine) contextMissing(t *input.Target) string {
 		}
 	}
 	if len(skipped) == 0 {
-		return ""
+		return "", ""
 	}
 	var facts []string
 	for _, l := range []string{"resource ARN", "tier", "type", "KMS key"} {
@@ -384,8 +430,42 @@ func (e *Engine) contextMissing(t *input.Target) string {
 			facts = append(facts, l)
 		}
 	}
-	return fmt.Sprintf("no input gave the %s, so %s did not run: give them in a manifest, with --resource-arn, --tier, --type and --key-id, or with --live",
-		joinWords(facts), joinWords(skipped))
+	return fmt.Sprintf("no input gave the %s, so %s did not run", joinWords(facts), joinWords(skipped)), factsHelp(facts)
+}
+
+// factsHelp says how to give the facts that are missing: a manifest entry or flags, and --live
+// for those AWS can tell once the ARN is known.
+func factsHelp(facts []string) string {
+	var flags, live []string
+	for _, f := range facts {
+		flags = append(flags, factFlag(f))
+		if f != "resource ARN" {
+			live = append(live, f)
+		}
+	}
+	them := "them"
+	if len(facts) == 1 {
+		them = "it"
+	}
+	help := fmt.Sprintf("give %s in a manifest entry for this policy or with %s", them, joinWords(flags))
+	switch {
+	case len(live) == len(facts):
+		help += fmt.Sprintf(", or read %s from AWS with --live", them)
+	case len(live) > 0:
+		help += fmt.Sprintf("; with the ARN, --live reads the %s from AWS", joinWords(live))
+	}
+	return help
+}
+
+// factFlag is the flag that gives a fact.
+func factFlag(fact string) string {
+	switch fact {
+	case "resource ARN":
+		return "--resource-arn"
+	case "KMS key":
+		return "--key-id"
+	}
+	return "--" + fact
 }
 
 func joinWords(w []string) string {

@@ -280,11 +280,16 @@ func checkFinding(v any) (map[string]any, error) {
 	if _, ok := f["message"].(string); !ok {
 		return nil, fmt.Errorf("a finding's message must be a string, not %s", kindOf(f["message"]))
 	}
-	for _, key := range []string{"help", "at"} {
+	for _, key := range []string{"help", "at", "level"} {
 		if x, given := f[key]; given {
 			if _, ok := x.(string); !ok {
 				return nil, fmt.Errorf("a finding's %s must be a string, not %s", key, kindOf(x))
 			}
+		}
+	}
+	if x, given := f["key"]; given {
+		if _, ok := x.(bool); !ok {
+			return nil, fmt.Errorf("a finding's key must be true or false, not %s", kindOf(x))
 		}
 	}
 	return f, nil

@@ -11,14 +11,17 @@ import (
 // inputFor builds the rules' input document straight into OPA's value types, which spares
 // OPA converting Go maps by reflection on every evaluation.
 func (e *Engine) inputFor(t *input.Target) ast.Value {
-	policy := toAST(t.Policy)
 	doc := ast.NewObject(
-		ast.Item(ast.StringTerm("policy"), ast.NewTerm(policy)),
 		ast.Item(ast.StringTerm("config"), ast.NewTerm(e.config)),
 		ast.Item(ast.StringTerm("options"), ast.NewTerm(e.options)),
 	)
-	if compact, err := t.CompactPolicy(); err == nil && compact != nil {
-		doc.Insert(ast.StringTerm("policy_size"), ast.IntNumberTerm(len(compact)))
+	// A policy that is not an object reaches the rules as none: only the target's own
+	// checks run on it.
+	if t.Policy != nil && t.Policy.Kind == jsonpos.Object {
+		doc.Insert(ast.StringTerm("policy"), ast.NewTerm(toAST(t.Policy)))
+		if compact, err := t.CompactPolicy(); err == nil && compact != nil {
+			doc.Insert(ast.StringTerm("policy_size"), ast.IntNumberTerm(len(compact)))
+		}
 	}
 	if t.ARN.Known {
 		doc.Insert(ast.StringTerm("resource"), ast.NewTerm(resourceDoc(t.ARN.Value)))
@@ -31,6 +34,21 @@ func (e *Engine) inputFor(t *input.Target) ast.Value {
 		if f.fact.Known {
 			param.Insert(ast.StringTerm(f.key), ast.StringTerm(f.fact.Value))
 		}
+	}
+	if t.HasPolicies {
+		param.Insert(ast.StringTerm("policies"), ast.BooleanTerm(true))
+	}
+	if len(t.TierBranches) > 0 {
+		branches := make([]*ast.Term, 0, len(t.TierBranches))
+		for _, b := range t.TierBranches {
+			obj := ast.NewObject(ast.Item(ast.StringTerm("condition"), ast.StringTerm(b.Condition)),
+				ast.Item(ast.StringTerm("when"), ast.BooleanTerm(b.When)))
+			if b.Known {
+				obj.Insert(ast.StringTerm("value"), ast.StringTerm(b.Value))
+			}
+			branches = append(branches, ast.NewTerm(obj))
+		}
+		param.Insert(ast.StringTerm("tier_branches"), ast.ArrayTerm(branches...))
 	}
 	doc.Insert(ast.StringTerm("parameter"), ast.NewTerm(param))
 	return doc

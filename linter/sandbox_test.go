@@ -235,6 +235,8 @@ func TestFindingShape(t *testing.T) {
 		"message number": `{"path": [], "message": 3}`,
 		"no message":     `{"path": []}`,
 		"help a list":    `{"path": [], "message": "m", "help": ["h"]}`,
+		"level a number": `{"path": [], "message": "m", "level": 2}`,
+		"key a string":   `{"path": [], "message": "m", "key": "yes"}`,
 		"not an object":  `"just a string"`,
 	} {
 		t.Run(name, func(t *testing.T) {

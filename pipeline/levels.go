@@ -33,6 +33,20 @@ func NewLevels(set *rules.Set, overrides map[string]finding.Level) (*Levels, err
 	return l, nil
 }
 
+// levelOf is the level, in this run, of a finding of rule r that the rule marked own
+// (finding.Ignore when it did not). A finding at the rule's default level takes the rule's
+// level in this run. A finding the rule marked lower keeps its own level, and is never shown
+// above the rule's: action-not-promotable set to error makes a share that cannot be promoted an
+// error and leaves the two-step promotion a suggestion; set to suggestion, it makes both
+// suggestions.
+func (l *Levels) levelOf(r *rules.Rule, own finding.Level) finding.Level {
+	lvl := l.levels[r.ID]
+	if own == finding.Ignore || own >= r.Level || !r.HasLevel(own) {
+		return lvl
+	}
+	return min(own, lvl)
+}
+
 // Level is the level rule id reports at in this run; finding.Ignore when it is off or unknown.
 func (l *Levels) Level(id string) finding.Level { return l.levels[id] }
 
@@ -48,7 +62,7 @@ func (l *Levels) Process(b *Batch) {
 		if !ok || lvl == finding.Ignore {
 			continue
 		}
-		f.Level, f.Docs = lvl, r.DocsURL
+		f.Level, f.Docs = l.levelOf(r, f.Level), r.DocsURL
 		kept = append(kept, f)
 	}
 	b.Findings = kept

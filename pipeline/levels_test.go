@@ -35,3 +35,33 @@ func TestLevels(t *testing.T) {
 		t.Errorf("an override of an unknown rule: %v", err)
 	}
 }
+
+// TestLevelsOfATwoLevelRule: a rule whose findings take two levels keeps each finding's own
+// level at its default; a level the configuration sets is the level of the rule's findings at
+// its default level, and no finding of the rule is above it.
+func TestLevelsOfATwoLevelRule(t *testing.T) {
+	r, ok := builtin(t).Get("action-not-promotable")
+	if !ok || len(r.Levels) != 2 || r.Level != finding.Warning || r.Levels[1] != finding.Suggestion {
+		t.Fatalf("action-not-promotable: levels %v, want warning / suggestion", r)
+	}
+	const id = "action-not-promotable"
+	cases := []struct {
+		overrides map[string]finding.Level
+		want      []string
+	}{
+		{nil, []string{"a.json:1:" + id + ":warning", "a.json:2:" + id + ":suggestion"}},
+		{map[string]finding.Level{id: finding.Warning}, []string{"a.json:1:" + id + ":warning", "a.json:2:" + id + ":suggestion"}},
+		{map[string]finding.Level{id: finding.Error}, []string{"a.json:1:" + id + ":error", "a.json:2:" + id + ":suggestion"}},
+		{map[string]finding.Level{id: finding.Suggestion}, []string{"a.json:1:" + id + ":suggestion", "a.json:2:" + id + ":suggestion"}},
+		{map[string]finding.Level{id: finding.Ignore}, nil},
+	}
+	for _, c := range cases {
+		lowered := at("a.json", 2, id)
+		lowered.Level = finding.Suggestion
+		b := &Batch{Findings: []finding.Finding{at("a.json", 1, id), lowered}}
+		levels(t, c.overrides).Process(b)
+		if got := describe(b.Findings); !slices.Equal(got, c.want) {
+			t.Errorf("overrides %v: levelled %v, want %v", c.overrides, got, c.want)
+		}
+	}
+}

@@ -44,7 +44,13 @@ type Rule struct {
 	ID          string
 	Title       string
 	Description string
-	Level       finding.Level
+	// Level is the rule's default level: the level of its findings unless a finding says
+	// otherwise (see Levels).
+	Level finding.Level
+	// Levels lists the levels the rule's findings take, most severe first: Level alone for
+	// most rules. A rule with two (version: error for an invalid value, warning for the old
+	// one) marks each finding below Level with its own level (the finding's `level`).
+	Levels []finding.Level
 	// Kinds lists the resource kinds the rule applies to: parameter, opsitemgroup.
 	Kinds []string
 	// Requires lists the facts the rule needs: arn, tier, type, key.
@@ -261,6 +267,9 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 		return nil, fmt.Errorf("%s: custom.level: %w", file, err)
 	}
 	r.Level = lvl
+	if r.Levels, err = levelsOf(file, lvl, c["levels"]); err != nil {
+		return nil, err
+	}
 	if r.Kinds, err = list("kinds"); err != nil {
 		return nil, err
 	}
@@ -292,6 +301,50 @@ func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
 		r.Engine = e
 	}
 	return r, nil
+}
+
+// levelsOf reads custom.levels: the levels a rule's findings take, most severe first, the
+// first being custom.level. Without it, the rule has its one level.
+func levelsOf(file string, level finding.Level, raw any) ([]finding.Level, error) {
+	if raw == nil {
+		return []finding.Level{level}, nil
+	}
+	items, ok := raw.([]any)
+	if !ok || len(items) == 0 {
+		return nil, fmt.Errorf("%s: custom.levels must be a list of levels, the first being custom.level", file)
+	}
+	out := make([]finding.Level, 0, len(items))
+	for i, it := range items {
+		name, _ := it.(string)
+		l, err := finding.ParseLevel(name, false)
+		if err != nil {
+			return nil, fmt.Errorf("%s: custom.levels: %w", file, err)
+		}
+		switch {
+		case i == 0 && l != level:
+			return nil, fmt.Errorf("%s: custom.levels starts with %s, but custom.level is %s: list the default level first", file, l, level)
+		case i > 0 && l >= out[i-1]:
+			return nil, fmt.Errorf("%s: custom.levels must go from the most severe to the least, each once", file)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// HasLevel reports whether l is one of the levels the rule's findings take.
+func (r *Rule) HasLevel(l finding.Level) bool { return slices.Contains(r.Levels, l) }
+
+// LevelText writes the rule's levels for a catalogue: "warning", or "warning / suggestion"
+// for a rule whose findings take two.
+func (r *Rule) LevelText() string {
+	if len(r.Levels) == 0 {
+		return r.Level.String()
+	}
+	names := make([]string, len(r.Levels))
+	for i, l := range r.Levels {
+		names[i] = l.String()
+	}
+	return strings.Join(names, " / ")
 }
 
 // FormatError writes Rego parse and compile errors as file:line:column: message, one per

@@ -16,7 +16,7 @@ func (r *Rule) Page() string {
 		return doc
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n**Level:** %s\n\n## %s\n\n%s\n", r.ID, r.Level, r.Title, r.Description)
+	fmt.Fprintf(&b, "# %s\n\n**Level:** %s\n\n## %s\n\n%s\n", r.ID, r.LevelText(), r.Title, r.Description)
 	if r.DocsURL != "" {
 		fmt.Fprintf(&b, "\nMore: %s\n", r.DocsURL)
 	}

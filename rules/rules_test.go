@@ -15,18 +15,19 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/builtins"
 )
 
-// catalogueIDs are the rule ids the product promises, with their default levels.
+// catalogueIDs are the rule ids the product promises, with their levels: the default, then
+// for a rule whose findings take two, the lower one.
 var catalogueIDs = map[string]string{
-	"invalid-json": "error", "duplicate-key": "error", "schema": "error", "version": "warning",
+	"invalid-json": "error", "duplicate-key": "error", "schema": "error", "version": "error / warning",
 	"sid-duplicate": "error", "sid-format": "warning", "policy-size": "error",
 	"principal-wildcard": "security-warning", "not-principal": "security-warning",
 	"principal-format": "error", "principal-not-account": "warning",
 	"principal-account-not-allowed": "security-warning", "principal-self": "suggestion",
 	"principal-partition": "error", "action-wildcard": "security-warning", "not-action": "security-warning",
-	"action-unsupported": "error", "action-not-promotable": "warning", "resource-mismatch": "error",
+	"action-unsupported": "error", "action-not-promotable": "warning / suggestion", "resource-mismatch": "error",
 	"resource-wildcard": "security-warning", "resource-format": "error", "not-resource": "security-warning",
 	"resource-kind": "error", "condition-operator": "error", "condition-value": "error",
-	"condition-key": "warning", "parameter-tier": "error", "securestring-key": "error",
+	"condition-key": "warning", "parameter-tier": "error / warning", "securestring-key": "error",
 	"suppression-expired": "warning", "context-missing": "warning",
 	// These two extend the first catalogue for --live: what AWS says contradicts the input,
 	// and a parameter AWS does not have.
@@ -75,8 +76,8 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("rule %s is in the promised catalogue but not implemented", id)
 			continue
 		}
-		if r.Level.String() != level {
-			t.Errorf("rule %s: level %s, the catalogue says %s", id, r.Level, level)
+		if r.LevelText() != level {
+			t.Errorf("rule %s: level %s, the catalogue says %s", id, r.LevelText(), level)
 		}
 	}
 	for _, r := range set.Rules {
@@ -143,4 +144,58 @@ func TestConditionOperatorsAgree(t *testing.T) {
 			t.Errorf("operator %s: the Rego list has %v", op, got[strings.ToLower(op)])
 		}
 	}
+}
+
+// TestRulesWithoutAPolicy: a policy that does not parse reaches the rules as none, and only the
+// checks of the target itself report; no rule fails or reports on a policy it has not got.
+func TestRulesWithoutAPolicy(t *testing.T) {
+	set, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ast.NewCompiler().WithCapabilities(withBuiltins())
+	c.Compile(set.Modules)
+	if c.Failed() {
+		t.Fatal(FormatError(c.Errors))
+	}
+	opts := append([]func(*rego.Rego){rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)}, builtins.Functions()...)
+	pq, err := rego.New(opts...).PrepareForEval(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ast.ParseTerm(`{
+		"config": {"accounts_allowed": ["444455556666"]}, "options": {"promote": true},
+		"resource": {"arn": "arn:aws:ssm:us-east-1:1111222233:parameter/app/*", "partition": "aws", "service": "ssm",
+			"region": "us-east-1", "account": "1111222233", "type": "parameter", "id": "app/*"},
+		"parameter": {"tier": "Standard", "type": "SecureString", "key_id": ""}
+	}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := pq.Eval(context.Background(), rego.EvalParsedInput(in.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range rs {
+		got[r.Bindings["pkg"].(string)] = true
+	}
+	want := map[string]bool{"resource-format": true, "parameter-tier": true, "securestring-key": true}
+	if len(got) != len(want) {
+		t.Errorf("rules that reported without a policy: %v, want %v", got, want)
+	}
+	for id := range want {
+		if !got[id] {
+			t.Errorf("%s did not report on the target without a policy", id)
+		}
+	}
+}
+
+// withBuiltins is OPA's capabilities with the project's built-ins added.
+func withBuiltins() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	for _, b := range builtins.Declarations() {
+		caps.Builtins = append(caps.Builtins, b)
+	}
+	return caps
 }

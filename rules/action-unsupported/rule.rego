@@ -20,7 +20,7 @@ import data.ssmpolicy.actions
 import data.ssmpolicy.findings
 import data.ssmpolicy.text
 
-report contains findings.at(a.path, _message(a.value)) if {
+report contains findings.at_help(a.path, _message(a.value), _help) if {
 	some a in actions.values
 	not a.lower in actions.allowed
 	count(actions.matched(a.value)) == 0
@@ -35,32 +35,35 @@ _service(v) := s if {
 }
 
 _message(v) := sprintf(
-	"%q is an action of another service (%s): an SSM resource policy grants only SSM actions, and %s",
-	[text.shown(v), _service(v), actions.allowed_text],
+	"%q is an action of another service (%s), and an SSM resource policy grants only SSM actions",
+	[text.shown(v), _service(v)],
 ) if {
 	_service(v) != "ssm"
 }
 
-_message(v) := sprintf("%q is not an action: write SERVICE:Action, and %s", [text.shown(v), actions.allowed_text]) if {
+_message(v) := sprintf("%q is not an action, which is written SERVICE:Action", [text.shown(v)]) if {
 	not _service(v)
 	not text.special(v)
 }
 
-_message(v) := sprintf("%q matches no action this resource can share: %s", [text.shown(v), actions.allowed_text]) if {
+_message(v) := sprintf("%q matches no action this resource can share", [text.shown(v)]) if {
 	not _service(v) != "ssm"
 	text.wildcard(v)
 }
 
 _message(v) := sprintf(
-	"%q cannot be a shareable action, whatever its unknown part is: %s",
-	[text.shown(v), actions.allowed_text],
+	"%q cannot be an action this resource can share, whatever its unknown part is",
+	[text.shown(v)],
 ) if {
 	not _service(v) != "ssm"
 	not text.wildcard(v)
 	text.unknown(v)
 }
 
-_message(v) := sprintf("%q cannot be shared: %s", [text.shown(v), actions.allowed_text]) if {
+_message(v) := sprintf("%q is not an action this resource can share", [text.shown(v)]) if {
 	_service(v) == "ssm"
 	not text.special(v)
 }
+
+# _help names what the resource can share.
+_help := sprintf("remove it: %s", [actions.allowed_text])

@@ -122,7 +122,11 @@ test_every_offender_has_a_message if {
 	}
 }
 
-test_message_names_the_set if {
+test_help_names_the_set if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt("ssm:PutParameter")]}, "resource": param}
-	contains(f.message, "ssm:DescribeParameters, ssm:GetParameter, ssm:GetParameterHistory, ssm:GetParameters")
+	f.message == "\"ssm:PutParameter\" is not an action this resource can share"
+	f.help == concat("", [
+		"remove it: a parameter can share only ssm:DescribeParameters, ssm:GetParameter, ",
+		"ssm:GetParameterHistory, ssm:GetParameters",
+	])
 }

@@ -17,26 +17,34 @@ import data.ssmpolicy.actions
 import data.ssmpolicy.findings
 import data.ssmpolicy.text
 
-report contains findings.at(a.path, _message(a.value)) if {
+report contains findings.at_help(a.path, _message(a.value), _help(a.value)) if {
 	some a in actions.values
 	a.allow
 	text.wildcard(a.value)
 }
 
 _message(v) := sprintf(
-	concat("", [
-		"the action %q is a wildcard that grants whatever it matches, now and as AWS adds actions: list ",
-		"the actions instead (of those this resource can share, it matches %s)",
-	]),
-	[text.shown(v), actions.list(m)],
+	"the action %q is a wildcard, which grants whatever it matches, now and as AWS adds actions",
+	[text.shown(v)],
+) if {
+	count(actions.matched(v)) > 0
+}
+
+_message(v) := sprintf(
+	"the action %q is a wildcard that matches no action this resource can share",
+	[text.shown(v)],
+) if {
+	count(actions.matched(v)) == 0
+}
+
+_help(v) := sprintf(
+	"list the actions instead: of those this resource can share, it matches %s",
+	[actions.list(m)],
 ) if {
 	m := actions.matched(v)
 	count(m) > 0
 }
 
-_message(v) := sprintf(
-	"the action %q is a wildcard that matches no action this resource can share: list the actions instead (%s)",
-	[text.shown(v), actions.allowed_text],
-) if {
+_help(v) := sprintf("list the actions instead (%s)", [actions.allowed_text]) if {
 	count(actions.matched(v)) == 0
 }

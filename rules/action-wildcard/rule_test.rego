@@ -62,8 +62,8 @@ test_unknown_action_is_not_a_wildcard if {
 
 test_message_names_what_it_matches if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"Action": "ssm:get*"})]}, "resource": param}
-	contains(f.message, "ssm:GetParameter, ssm:GetParameterHistory, ssm:GetParameters")
-	not contains(f.message, "DescribeParameters")
+	contains(f.help, "ssm:GetParameter, ssm:GetParameterHistory, ssm:GetParameters")
+	not contains(f.help, "DescribeParameters")
 }
 
 test_message_when_nothing_shareable_matches if {
@@ -73,5 +73,5 @@ test_message_when_nothing_shareable_matches if {
 
 test_leading_wildcard if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"Action": "*Parameters"})]}, "resource": param}
-	contains(f.message, "ssm:DescribeParameters, ssm:GetParameters")
+	contains(f.help, "ssm:DescribeParameters, ssm:GetParameters")
 }

@@ -20,7 +20,7 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 import data.ssmpolicy.text
 
-report contains findings.at(array.concat(b.path, [key]), msg) if {
+report contains findings.on_key(findings.at_help(array.concat(b.path, [key]), p.message, p.help)) if {
 	some st in statements.list
 	some b in conditions.blocks(st)
 	some key, _ in b.block
@@ -28,28 +28,24 @@ report contains findings.at(array.concat(b.path, [key]), msg) if {
 	startswith(k, "aws:")
 	not text.unknown(key)
 	not conditions.key_known(k)
-	msg := _problem(key, k)
+	p := _problem(key, k)
 }
 
-_problem(key, k) := msg if {
+_problem(key, k) := {"message": sprintf("%q names no tag", [key]), "help": sprintf("write %sTAGNAME", [p])} if {
 	# a tag key prefix without the tag's name
 	some lp, p in conditions.tag_prefixes
 	k in {lp, trim_suffix(lp, "/")}
-	msg := sprintf("%q names no tag: write %sTAGNAME", [key, p])
-} else := msg if {
+} else := {"message": _not_global(key), "help": sprintf("did you mean %q?", [suggestion])} if {
 	# a misspelled tag key prefix: compare what comes before the slash
 	contains(key, "/")
 	before := concat("", [split(key, "/")[0], "/"])
 	p := conditions.closest(before, conditions.tag_prefixes)
 	suggestion := concat("", [p, substring(key, count(before), -1)])
-	msg := sprintf("%q is not an AWS global condition key: did you mean %q?", [key, suggestion])
-} else := msg if {
+} else := {"message": _not_global(key), "help": sprintf("did you mean %q?", [suggestion])} if {
 	suggestion := conditions.closest(key, conditions.global_keys)
-	msg := sprintf("%q is not an AWS global condition key: did you mean %q?", [key, suggestion])
-} else := sprintf(
-	concat("", [
-		"%q is not an AWS global condition key, so it is never in the request: use a documented aws: key ",
-		"or the service's own key (ssm:...)",
-	]),
-	[key],
-)
+} else := {
+	"message": sprintf("%q is not an AWS global condition key, so it is never in the request", [key]),
+	"help": "use a documented aws: key, or the service's own key (ssm:...)",
+}
+
+_not_global(key) := sprintf("%q is not an AWS global condition key", [key])

@@ -19,7 +19,7 @@ check(keys) := {f.path[4] |
 
 message(key) := m if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"StringEquals": {key: "x"}})]}}
-	m := f.message
+	m := concat(": ", [f.message, f.help])
 }
 
 test_documented_keys_pass_in_any_case if {
@@ -55,6 +55,15 @@ test_suggestions if {
 	contains(message("aws:SourceAcount"), `did you mean "aws:SourceAccount"?`)
 	contains(message("aws:PrincipalTag"), "names no tag: write aws:PrincipalTag/TAGNAME")
 	contains(message("aws:Foo"), "is not an AWS global condition key, so it is never in the request")
+}
+
+# The finding is about the key: it is on the key, not on its value; the fix is the help.
+test_the_finding_is_on_the_key if {
+	fs := rule.report with input as {"policy": {"Statement": [stmt({"StringEquals": {"aws:PrincipleOrgID": "o-1"}})]}}
+	{[f.key, f.message, f.help] | some f in fs} == {[
+		true, "\"aws:PrincipleOrgID\" is not an AWS global condition key",
+		"did you mean \"aws:PrincipalOrgID\"?",
+	]}
 }
 
 test_path_and_single_statement_object if {

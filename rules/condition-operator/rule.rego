@@ -21,56 +21,56 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 import data.ssmpolicy.text
 
-report contains findings.at(array.concat(st.path, ["Condition", op]), msg) if {
+# The finding is about the operator, a key: it points at the key, not at its block.
+report contains findings.on_key(findings.at_help(array.concat(st.path, ["Condition", op]), p.message, p.help)) if {
 	some st in statements.list
 	is_object(st.value.Condition)
 	some op, _ in st.value.Condition
 	not text.unknown(op)
-	msg := _problem(op)
+	p := _problem(op)
 }
 
-_problem(op) := msg if {
+_problem(op) := {
+	"message": sprintf("%q: Null has no IfExists form, since Null itself tests whether the key is present", [op]),
+	"help": sprintf("write %q", [concat("", [parsed.prefix, "Null"])]),
+} if {
 	parsed := ssmpolicy.condition.operator(op)
 	parsed.base == "Null"
 	parsed.if_exists
-	msg := sprintf(
-		"%q: Null has no IfExists form, since Null itself tests whether the key is present; write %q",
-		[op, concat("", [parsed.prefix, "Null"])],
-	)
-} else := msg if {
+} else := {
+	"message": sprintf("the condition operator %q is written %q in IAM's grammar", [op, parsed.spelled]),
+	"help": sprintf("write %q", [parsed.spelled]),
+} if {
 	parsed := ssmpolicy.condition.operator(op)
 	parsed.spelled != op
-	msg := sprintf("the condition operator %q is written %q in IAM's grammar: write it so", [op, parsed.spelled])
-} else := msg if {
+} else := _unknown(op) if {
 	not ssmpolicy.condition.operator(op)
-	msg := _unknown_message(op)
 }
 
-# _unknown_message names the closest operator when there is one.
-_unknown_message(op) := msg if {
+# _unknown names the closest operator when there is one.
+_unknown(op) := {
+	"message": sprintf(
+		"%q is not a condition operator: its set operator prefix %q is neither ForAllValues: nor ForAnyValue:",
+		[op, concat("", [split(op, ":")[0], ":"])],
+	),
+	"help": "write ForAllValues: or ForAnyValue: before the operator",
+} if {
 	# a set prefix that is neither ForAllValues: nor ForAnyValue:
 	contains(op, ":")
 	conditions.parts(op).prefix == ""
-	before := split(op, ":")[0]
-	msg := sprintf(
-		"%q is not a condition operator: the set operator prefix %q must be ForAllValues: or ForAnyValue:",
-		[op, concat("", [before, ":"])],
-	)
-} else := msg if {
+} else := {
+	"message": sprintf("%q is not a condition operator", [op]),
+	"help": sprintf("did you mean %q?", [suggestion]),
+} if {
 	s := conditions.parts(op)
 	rest := trim_suffix(s.rest, "IfExists")
 	ie := s.rest != rest
 	base := conditions.closest(rest, conditions.operators)
 	suggestion := concat("", [s.prefix, base, _if_exists(ie, base)])
-	msg := sprintf("%q is not a condition operator: did you mean %q?", [op, suggestion])
-} else := sprintf(
-	concat("", [
-		"%q is not a condition operator: IAM knows the String, Numeric, Date, Arn, Bool, BinaryEquals, ",
-		"IpAddress, NotIpAddress and Null operators, with an IfExists suffix and a ForAllValues: or ",
-		"ForAnyValue: prefix",
-	]),
-	[op],
-)
+} else := {"message": sprintf("%q is not a condition operator", [op]), "help": concat("", [
+	"use one of IAM's String, Numeric, Date, Arn, Bool, BinaryEquals, IpAddress, NotIpAddress and Null ",
+	"operators, with an IfExists suffix or a ForAllValues: or ForAnyValue: prefix where needed",
+])}
 
 _if_exists(true, base) := "IfExists" if base != "Null"
 

@@ -21,6 +21,11 @@ message(op) := m if {
 	m := f.message
 }
 
+help(op) := h if {
+	some f in rule.report with input as {"policy": {"Statement": [stmt({op: block})]}}
+	h := f.help
+}
+
 test_known_operators_pass if {
 	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt(cond([
 		"StringEquals", "StringNotEqualsIgnoreCase", "StringLikeIfExists", "NumericLessThanEquals",
@@ -57,27 +62,36 @@ test_single_statement_object if {
 }
 
 test_misspelling_suggests_the_operator if {
-	contains(message("StringEqual"), `did you mean "StringEquals"?`)
-	contains(message("DateLessThenEquals"), `did you mean "DateLessThanEquals"?`)
-	contains(message("ForAnyValue:StringEqual"), `did you mean "ForAnyValue:StringEquals"?`)
-	contains(message("StringEqualIfExists"), `did you mean "StringEqualsIfExists"?`)
+	message("StringEqual") == `"StringEqual" is not a condition operator`
+	help("StringEqual") == `did you mean "StringEquals"?`
+	help("DateLessThenEquals") == `did you mean "DateLessThanEquals"?`
+	help("ForAnyValue:StringEqual") == `did you mean "ForAnyValue:StringEquals"?`
+	help("StringEqualIfExists") == `did you mean "StringEqualsIfExists"?`
 }
 
 test_letter_case_gives_the_spelling if {
 	contains(message("stringequals"), `written "StringEquals"`)
-	contains(message("forallvalues:stringEqualsIfexists"), `written "ForAllValues:StringEqualsIfExists"`)
+	help("stringequals") == `write "StringEquals"`
+	help("forallvalues:stringEqualsIfexists") == `write "ForAllValues:StringEqualsIfExists"`
 }
 
 test_null_if_exists if {
 	contains(message("NullIfExists"), "Null has no IfExists form")
+	help("ForAnyValue:NullIfExists") == `write "ForAnyValue:Null"`
 }
 
 test_bad_set_prefix if {
-	contains(message("ForAllValue:StringEquals"), "ForAllValues: or ForAnyValue:")
+	contains(message("ForAllValue:StringEquals"), "neither ForAllValues: nor ForAnyValue:")
 }
 
 test_nothing_close if {
-	contains(message("Matches"), "is not a condition operator: IAM knows")
+	message("Matches") == `"Matches" is not a condition operator`
+	startswith(help("Matches"), "use one of IAM's String, Numeric")
+}
+
+# The finding is about the operator: it is on the key, not on the block it names.
+test_the_finding_is_on_the_key if {
+	{f.key | some f in rule.report} == {true} with input as {"policy": {"Statement": [stmt({"StringEqual": block})]}}
 }
 
 test_unknown_operator_is_not_a_guess if {

@@ -20,7 +20,7 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 import data.ssmpolicy.text
 
-report contains findings.at(e.path, msg) if {
+report contains findings.at_help(e.path, msg, help) if {
 	some st in statements.list
 	some b in conditions.blocks(st)
 	parsed := ssmpolicy.condition.operator(b.op)
@@ -30,10 +30,8 @@ report contains findings.at(e.path, msg) if {
 	some e in conditions.values(x, array.concat(b.path, [key]))
 	_checked(e.value)
 	not ssmpolicy.condition.value_ok(family, e.value)
-	msg := sprintf(
-		"%s compares %s, and %s is not one: %s",
-		[parsed.spelled, _expected[family], _shown(e.value), _fix[family]],
-	)
+	msg := sprintf("%s compares %s, and %s is not one", [parsed.spelled, _expected[family], _shown(e.value)])
+	help := _fix[family]
 }
 
 # A value with a part known only at deploy time, or a policy variable, is not checked.

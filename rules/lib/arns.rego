@@ -71,18 +71,33 @@ _problem(f, 4) := sprintf("the account %q is not a 12-digit account id", [f.acco
 }
 
 _problem(f, 5) := concat("", [
-	"it has \"parameter//\": a parameter named /a/b has the ARN ...:parameter/a/b, with one slash ",
-	"(CloudFormation's parameter/${P} with a Name that starts with / yields parameter//...: ",
-	"write parameter${P} for such names)",
+	"it has \"parameter//\", and the ARN of a parameter named /a/b is ...:parameter/a/b, with one ",
+	"slash",
 ]) if {
 	startswith(f.resource, "parameter//")
 }
 
-_problem(f, 5) := sprintf("it names no %s: write %s/NAME", [t, t]) if {
+_problem(f, 5) := sprintf("it names no %s", [t]) if {
 	t := trim_suffix(f.resource, "/")
 	t in {"parameter", "opsitem"}
 }
 
-_problem(f, 5) := "it names no OpsItemGroup: write opsitemgroup/default" if {
+_problem(f, 5) := "it names no OpsItemGroup" if {
 	f.resource in {"opsitemgroup", "opsitemgroup/"}
 }
+
+# ssm_fix(s) says how to write the SSM ARN s, for the problems ssm_problems lists.
+ssm_fix(s) := concat("", [
+	"write one slash after parameter (in CloudFormation, parameter${P} for a Name that starts with /, ",
+	"since parameter/${P} yields parameter//...)",
+]) if {
+	startswith(ssmpolicy.arn.parse(s).resource, "parameter//")
+} else := sprintf("write %s/NAME", [t]) if {
+	t := trim_suffix(ssmpolicy.arn.parse(s).resource, "/")
+	t in {"parameter", "opsitem"}
+} else := "write opsitemgroup/default" if {
+	ssmpolicy.arn.parse(s).resource in {"opsitemgroup", "opsitemgroup/"}
+} else := ssm_form
+
+# ssm_form is how an SSM ARN is written.
+ssm_form := "write arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME (or opsitemgroup/default)"

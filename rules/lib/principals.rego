@@ -2,7 +2,7 @@
 # description: |
 #   The principals of the policy and what each one names: its kind, account and partition, and
 #   what is wrong with it; and the conditions that pin a wildcard principal to accounts or an
-#   organization.
+#   organization (with exact values only: docs/aws-facts.md, "Pinning a wildcard principal").
 package ssmpolicy.principals
 
 import data.ssmpolicy.arns
@@ -47,34 +47,102 @@ account_of(v) := fields[4] if {
 # organization.
 _pinning_keys := {"aws:principalorgid", "aws:principalaccount", "aws:principalorgpaths"}
 
-# pinned(st) holds when a StringEquals-family condition of the statement names the principal's
-# organization, organization path or account with values that pin something: a value made only
-# of wildcards (StringLike "*") pins nothing, while an organization path ending in /* does.
-pinned(st) if {
+# pins(st) lists the conditions of the statement on a pinning key, each {"op", "key",
+# "path" (of the key), "pins", "why"}: pins says whether the condition narrows the principal to
+# named accounts or an organization, why (when it does not) says what keeps it from it.
+pins(st) := [p |
 	some op, block in st.value.Condition
-	_pinning_operator(op)
+	is_object(block)
 	some key, x in block
 	lower(key) in _pinning_keys
 	vals := statements.values(x, [])
+	p := _pin(op, key, [v.value | some v in vals], array.concat(st.path, ["Condition", op, key]))
+] if {
+	is_object(st.value.Condition)
+} else := []
+
+_pin(op, key, vals, path) := {"op": op, "key": key, "path": path, "pins": true, "why": ""} if {
+	_exact(op, lower(key), vals)
+} else := {"op": op, "key": key, "path": path, "pins": false, "why": _why(op, lower(key))}
+
+# _exact holds for a condition that pins with exact values: StringEquals,
+# StringEqualsIgnoreCase, or StringLike whose values have no wildcard; never IfExists (true
+# when the key is absent) nor ForAllValues: (true when the key is absent, whatever the key).
+_exact(op, key, vals) if {
+	o := ssmpolicy.condition.operator(op)
+	o.base in {"StringEquals", "StringEqualsIgnoreCase", "StringLike"}
+	not o.if_exists
+	o.prefix != "ForAllValues:"
 	count(vals) > 0
 	every v in vals {
-		not regex.match(`^[*?/]*$`, v.value)
+		_exact_value(o.base, key, v)
 	}
 }
 
-_pinning_operator(op) if {
-	base := trim_prefix(trim_prefix(op, "ForAnyValue:"), "ForAllValues:")
-	base in {"StringEquals", "StringEqualsIgnoreCase", "StringLike"}
+_exact_value(base, _, v) if {
+	is_string(v)
+	base != "StringLike"
 }
 
-# pinned_accounts(st) lists the accounts named by aws:PrincipalAccount conditions, with paths.
+_exact_value("StringLike", _, v) if {
+	is_string(v)
+	not text.wildcard(v)
+}
+
+# An organization path under StringLike pins to its organization when the organization id,
+# before the first slash, is exact: o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/* is AWS's own
+# example of a path condition.
+_exact_value("StringLike", "aws:principalorgpaths", v) if {
+	is_string(v)
+	org := split(v, "/")[0]
+	org != ""
+	not text.wildcard(org)
+}
+
+# _why says what keeps a condition on a pinning key from pinning.
+_why(op, key) := sprintf("%s is not a condition operator", [op]) if {
+	not ssmpolicy.condition.operator(op)
+} else := sprintf("%s is also true when the key is absent from the request", [op]) if {
+	ssmpolicy.condition.operator(op).if_exists
+} else := sprintf("%s is also true when the key is absent from the request", [op]) if {
+	ssmpolicy.condition.operator(op).prefix == "ForAllValues:"
+} else := sprintf("%s does not name the values to pin to", [op]) if {
+	not ssmpolicy.condition.operator(op).base in {"StringEquals", "StringEqualsIgnoreCase", "StringLike"}
+} else := sprintf("%s with * or ? matches more than one %s", [op, _what[key]])
+
+_what := {
+	"aws:principalorgid": "organization",
+	"aws:principalaccount": "account",
+	"aws:principalorgpaths": "organization",
+}
+
+# pinned(st) holds when a condition of the statement pins a wildcard principal (see pins).
+pinned(st) if {
+	some p in pins(st)
+	p.pins
+}
+
+# pinned_accounts(st) lists the accounts a pinning aws:PrincipalAccount condition names, with
+# their paths: the accounts a wildcard principal is narrowed to.
 pinned_accounts(st) := [v |
+	some p in pins(st)
+	p.pins
+	lower(p.key) == "aws:principalaccount"
+	some v in statements.values(object.get(st.value.Condition[p.op], p.key, null), p.path)
+]
+
+# account_conditions(st) lists every value of an aws:PrincipalAccount condition under a string
+# operator, pinning or not, with its path: each must be written as an account id.
+account_conditions(st) := [v |
 	some op, block in st.value.Condition
-	_pinning_operator(op)
+	is_object(block)
+	startswith(ssmpolicy.condition.operator(op).base, "String")
 	some key, x in block
 	lower(key) == "aws:principalaccount"
 	some v in statements.values(x, array.concat(st.path, ["Condition", op, key]))
-]
+] if {
+	is_object(st.value.Condition)
+} else := []
 
 # entries lists every principal of the policy (Principal and NotPrincipal of every
 # statement) once, with what is known of it, so that the principal rules share the work
@@ -111,23 +179,16 @@ condition_accounts(st) := pinned_accounts(st) if {
 	_wildcard_in(st)
 } else := []
 
-# condition_account_problem(v): an account named by aws:PrincipalAccount to pin a
-# wildcard principal must be a plain 12-digit id, and a pattern pins nothing.
+# condition_account_problem(v): an account named by aws:PrincipalAccount must be a plain
+# 12-digit id. A pattern is not an account: principal-wildcard says it does not pin.
 condition_account_problem(v) := "" if {
 	text.unknown(v)
 	regex.match(`^[0-9]{0,12}$`, split(v, text.unknown_marker)[0])
-} else := msg if {
+} else := "" if {
 	text.wildcard(v)
-	msg := sprintf(
-		concat("", [
-			"aws:PrincipalAccount %s is a pattern, not an account: it does not pin the wildcard principal to ",
-			"named accounts; list 12-digit account ids",
-		]),
-		[text.quoted(v)],
-	)
 } else := "" if {
 	arns.account_id(v)
 } else := msg if {
 	a := account_of(v)
-	msg := sprintf("aws:PrincipalAccount compares the account id, never an ARN: write %q, not %q", [a, v])
+	msg := sprintf("aws:PrincipalAccount compares the account id %s, never an ARN such as %q", [a, v])
 } else := sprintf("aws:PrincipalAccount %s is not a 12-digit account id", [text.quoted(v)])

@@ -17,15 +17,12 @@ import data.ssmpolicy.actions
 import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 
-report contains findings.at(array.concat(st.path, ["NotAction"]), msg) if {
+report contains findings.on_key(findings.at_help(array.concat(st.path, ["NotAction"]), _message, _help)) if {
 	some st in statements.list
 	statements.allow(st)
 	"NotAction" in object.keys(st.value)
-	msg := sprintf(
-		concat("", [
-			"NotAction with Allow grants every action it does not list, including ones AWS adds later: name ",
-			"the granted actions in Action instead (%s)",
-		]),
-		[actions.allowed_text],
-	)
 }
+
+_message := "NotAction with Allow grants every action it does not list, including ones AWS adds later"
+
+_help := sprintf("name the granted actions in Action instead (%s)", [actions.allowed_text])

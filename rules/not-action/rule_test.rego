@@ -43,6 +43,7 @@ test_message_names_the_kind_set if {
 		"policy": {"Statement": [object.union(base, {"NotAction": "ssm:PutParameter"})]},
 		"resource": {"type": "opsitemgroup", "arn": "arn:aws:ssm:us-east-1:111122223333:opsitemgroup/default"},
 	}
-	contains(f.message, "ssm:CreateOpsItem")
-	not contains(f.message, "ssm:GetParameter")
+	contains(f.help, "ssm:CreateOpsItem")
+	not contains(f.help, "ssm:GetParameter")
+	f.key == true
 }

@@ -16,12 +16,12 @@ package ssmpolicy.rules["not-principal"]
 import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 
-report contains findings.at(array.concat(st.path, ["NotPrincipal"]), msg) if {
+report contains findings.on_key(findings.at_help(array.concat(st.path, ["NotPrincipal"]), _message, _help)) if {
 	some st in statements.list
 	statements.allow(st)
 	"NotPrincipal" in object.keys(st.value)
-	msg := concat("", [
-		"NotPrincipal with Allow grants every principal except the ones listed, anonymous users included: ",
-		"name the accounts to share with in Principal instead",
-	])
 }
+
+_message := "NotPrincipal with Allow grants every principal except the ones listed, anonymous users included"
+
+_help := "name the accounts to share with in Principal instead"

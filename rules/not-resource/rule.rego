@@ -18,22 +18,20 @@ import data.ssmpolicy.statements
 import data.ssmpolicy.target
 import data.ssmpolicy.text
 
-report contains findings.at(array.concat(st.path, ["NotResource"]), msg) if {
+report contains findings.on_key(findings.at_help(array.concat(st.path, ["NotResource"]), _message, _help)) if {
 	some st in statements.list
 	statements.allow(st)
 	"NotResource" in object.keys(st.value)
-	msg := sprintf(
-		concat("", [
-			"NotResource with Allow grants the actions on every resource it does not list: name the resource ",
-			"in Resource instead: %s",
-		]),
-		[_target_hint],
-	)
 }
+
+_message := "NotResource with Allow grants the actions on every resource it does not list"
+
+_help := sprintf("name the resource in Resource instead: %s", [_target_hint])
 
 _target_hint := input.resource.arn if {
 	target.kind == "parameter"
 	not text.unknown(input.resource.arn)
+	target.well_formed
 }
 
 _target_hint := sprintf(
@@ -42,6 +40,7 @@ _target_hint := sprintf(
 ) if {
 	target.kind == "opsitemgroup"
 	not text.unknown(input.resource.arn)
+	target.well_formed
 }
 
 _target_hint := "the parameter's own ARN, or for an OpsItemGroup the group and its opsitem/* ARN" if {
@@ -50,5 +49,10 @@ _target_hint := "the parameter's own ARN, or for an OpsItemGroup the group and i
 
 _target_hint := "the target's own ARN" if {
 	target.kind
-	text.unknown(input.resource.arn)
+	not _named
+}
+
+_named if {
+	not text.unknown(input.resource.arn)
+	target.well_formed
 }

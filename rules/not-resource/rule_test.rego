@@ -44,7 +44,8 @@ test_message_names_the_target if {
 		"policy": {"Statement": [object.union(base, {"NotResource": "*"})]},
 		"resource": param,
 	}
-	contains(f.message, param.arn)
+	contains(f.help, param.arn)
+	f.key == true
 }
 
 test_message_for_an_opsitemgroup if {
@@ -58,7 +59,7 @@ test_message_for_an_opsitemgroup if {
 			"account": "111122223333",
 		},
 	}
-	contains(f.message, "arn:aws:ssm:us-east-1:111122223333:opsitem/*")
+	contains(f.help, "arn:aws:ssm:us-east-1:111122223333:opsitem/*")
 }
 
 test_message_with_an_unknown_target if {
@@ -72,5 +73,5 @@ test_message_with_an_unknown_target if {
 			"account": "\ue000",
 		},
 	}
-	contains(f.message, "the target's own ARN")
+	contains(f.help, "the target's own ARN")
 }

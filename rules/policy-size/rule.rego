@@ -13,21 +13,17 @@
 package ssmpolicy.rules["policy-size"]
 
 import data.ssmpolicy.findings
+import data.ssmpolicy.target
 import data.ssmpolicy.text
 
 _limit := 1024
 
-report contains findings.fact("document", msg) if {
+report contains findings.fact_help("document", msg, _help) if {
 	size := input.policy_size
 	size > _limit
 	not _unknown_parts
 	msg := sprintf(
-		concat("", [
-			"the policy is %d bytes compacted to one line, over the %d-byte limit of PutResourcePolicy: merge ",
-			"statements that differ only in their principals, write accounts as 12-digit ids rather than root ",
-			"ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead ",
-			"of many accounts",
-		]),
+		"the policy is %d bytes compacted to one line, over the %d-byte limit of PutResourcePolicy",
 		[size, _limit],
 	)
 }
@@ -35,7 +31,7 @@ report contains findings.fact("document", msg) if {
 # With parts known only at deploy time, the size is not known: report only when the known text
 # alone is over the limit. Each character is at least one byte, and json.marshal's HTML escapes
 # (\u003c, \u003e, \u0026) stand for one byte each.
-report contains findings.fact("document", msg) if {
+report contains findings.fact_help("document", msg, _help) if {
 	input.policy_size > _limit
 	_unknown_parts
 	doc := json.marshal(input.policy)
@@ -45,12 +41,26 @@ report contains findings.fact("document", msg) if {
 	msg := sprintf(
 		concat("", [
 			"the policy is at least %d bytes compacted to one line without its deploy-time values, over the ",
-			"%d-byte limit of PutResourcePolicy: merge statements that differ only in their principals, write ",
-			"accounts as 12-digit ids rather than root ARNs, drop optional Sids, or grant an organization ",
-			"(\"*\" pinned by aws:PrincipalOrgID) instead of many accounts",
+			"%d-byte limit of PutResourcePolicy",
 		]),
 		[known, _limit],
 	)
 }
+
+_shrink := concat("", [
+	"merge statements that differ only in their principals, write accounts as 12-digit ids rather than ",
+	"root ARNs, drop optional Sids, or grant an organization (\"*\" pinned by aws:PrincipalOrgID) instead ",
+	"of many accounts",
+])
+
+# A customer managed permission cannot carry aws:PrincipalOrgID: a parameter share that needs
+# two-step promotion cannot be promoted with it (action-not-promotable).
+_help := concat("", [
+	_shrink,
+	"; for a parameter, that pin keeps the share from being promoted unless its actions are exactly one of ",
+	"RAM's managed permissions",
+]) if {
+	not target.kind == "opsitemgroup"
+} else := _shrink
 
 _unknown_parts if contains(json.marshal(input.policy), text.unknown_marker)

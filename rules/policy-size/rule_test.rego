@@ -28,6 +28,8 @@ test_message_says_size_and_limit if {
 	some f in rule.report with input as {"policy": small, "policy_size": 1300}
 	contains(f.message, "1300 bytes")
 	contains(f.message, "1024")
+	contains(f.help, "merge statements")
+	contains(f.help, "keeps the share from being promoted")
 }
 
 test_at_the_limit_passes if {

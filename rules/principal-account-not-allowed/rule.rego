@@ -40,7 +40,9 @@ _allowed_account(x) := a if {
 	a := principals.account_of(x)
 } else := x
 
-report contains findings.at(e.path, msg) if {
+_help := "remove it, or add it to accounts.allowed if the share is intended"
+
+report contains findings.at_help(e.path, msg, _help) if {
 	is_array(input.config.accounts_allowed)
 	some e in principals.entries
 	e.allow
@@ -49,15 +51,12 @@ report contains findings.at(e.path, msg) if {
 	e.account != ""
 	_outside(e.account)
 	msg := sprintf(
-		concat("", [
-			"%s grants account %s, which is not in accounts.allowed of the configuration: remove it, or add ",
-			"it to the list if the share is intended",
-		]),
+		"%s grants account %s, which is not in accounts.allowed of the configuration",
 		[_principal_text(e.value, e.account), e.account],
 	)
 }
 
-report contains findings.at(a.path, msg) if {
+report contains findings.at_help(a.path, msg, _help) if {
 	is_array(input.config.accounts_allowed)
 	some st in statements.list
 	some a in principals.condition_accounts(st)
@@ -66,7 +65,7 @@ report contains findings.at(a.path, msg) if {
 	msg := sprintf(
 		concat("", [
 			"aws:PrincipalAccount pins the wildcard principal to account %s, which is not in accounts.allowed ",
-			"of the configuration: remove it, or add it to the list if the share is intended",
+			"of the configuration",
 		]),
 		[account],
 	)

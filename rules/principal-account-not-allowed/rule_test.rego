@@ -40,6 +40,7 @@ test_message_names_the_account if {
 	}
 	contains(f.message, "999988887777")
 	contains(f.message, "accounts.allowed")
+	f.help == "remove it, or add it to accounts.allowed if the share is intended"
 }
 
 test_no_list_no_finding if {

@@ -19,14 +19,16 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.principals
 import data.ssmpolicy.statements
 
-report contains findings.at(e.path, e.problem) if {
+report contains findings.at_help(e.path, e.problem, e.help) if {
 	some e in principals.entries
 	e.problem != ""
 }
 
-report contains findings.at(a.path, msg) if {
+# An account named by aws:PrincipalAccount, pinning a wildcard principal or not, is an account
+# id. A pattern is not reported here: principal-wildcard says that it does not pin.
+report contains findings.at_help(a.path, msg, "write the 12-digit account id") if {
 	some st in statements.list
-	some a in principals.pinned_accounts(st)
+	some a in principals.account_conditions(st)
 	msg := principals.condition_account_problem(a.value)
 	msg != ""
 }

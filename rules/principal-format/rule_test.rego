@@ -66,9 +66,9 @@ test_group_message if {
 	contains(f.message, "group cannot be a principal")
 }
 
-test_dashes_message_gives_the_digits if {
+test_dashes_help_gives_the_digits if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "1111-2222-3333"}})]}}
-	contains(f.message, `"111122223333"`)
+	contains(f.help, `"111122223333"`)
 }
 
 test_single_statement_object if {
@@ -148,9 +148,9 @@ test_service_principals if {
 	]}})]}}
 }
 
-test_service_upper_case_message if {
+test_service_upper_case_help if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"Service": "SSM.amazonaws.com"}})]}}
-	contains(f.message, `"ssm.amazonaws.com"`)
+	contains(f.help, `"ssm.amazonaws.com"`)
 }
 
 test_federated_principals if {
@@ -190,18 +190,36 @@ test_pinned_accounts_are_checked_like_principals if {
 	})]}}
 }
 
-test_pinning_pattern_pins_nothing if {
-	want := {["Statement", 0, "Condition", "StringLike", "aws:PrincipalAccount"]}
-	paths(rule.report) == want with input as {"policy": {"Statement": [stmt({
+test_a_pattern_is_left_to_principal_wildcard if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [stmt({
 		"Principal": "*",
-		"Condition": {"StringLike": {"aws:PrincipalAccount": "*"}},
+		"Condition": {"StringLike": {"aws:PrincipalAccount": ["*", "1111????3333"]}},
 	})]}}
 }
 
-test_root_arn_in_condition_message if {
+test_accounts_of_a_condition_that_does_not_pin_are_checked_too if {
+	doc := {"Statement": [stmt({
+		"Principal": "*",
+		"Condition": {"StringEqualsIfExists": {"aws:PrincipalAccount": "1234"}},
+	})]}
+	want := {["Statement", 0, "Condition", "StringEqualsIfExists", "aws:PrincipalAccount"]}
+	paths(rule.report) == want with input as {"policy": doc}
+}
+
+test_root_arn_in_condition if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt({
 		"Principal": "*",
 		"Condition": {"StringEquals": {"aws:PrincipalAccount": "arn:aws:iam::444455556666:root"}},
 	})]}}
-	contains(f.message, `write "444455556666"`)
+	f.message == concat("", [
+		"aws:PrincipalAccount compares the account id 444455556666, never an ARN such as ",
+		"\"arn:aws:iam::444455556666:root\"",
+	])
+	f.help == "write the 12-digit account id"
+}
+
+test_the_fix_is_the_help if {
+	some f in rule.report with input as {"policy": {"Statement": [stmt({"Principal": {"AWS": "1111-2222-3333"}})]}}
+	f.help == "write \"111122223333\""
+	not contains(f.message, "write")
 }

@@ -15,30 +15,42 @@
 #   inference: true
 package ssmpolicy.rules["principal-not-account"]
 
+import data.ssmpolicy.arns
 import data.ssmpolicy.findings
 import data.ssmpolicy.principals
 import data.ssmpolicy.text
 
-report contains findings.at(e.path, msg) if {
+# Only the principals an Allow statement grants are shared with: a Deny statement naming a
+# role narrows access, and is fine, and the principals a NotPrincipal lists are the ones not
+# granted (not-principal reports NotPrincipal with Allow). A principal of the account that owns
+# the resource is principal-self's: its fix is to remove it, not to name the account.
+_granted contains e if {
 	some e in principals.entries
-	e.kind in {"role", "user", "assumed-role", "federated-user"}
-	msg := sprintf(
-		concat("", [
-			"%s is %s, not an account: SSM shares with whole accounts, so name %s and let its administrators ",
-			"grant access through IAM",
-		]),
-		[text.quoted(e.value), _what[e.kind], _account_text(e.account)],
-	)
+	e.allow
+	e.element == "Principal"
+	not _own(e)
 }
 
-report contains findings.at(e.path, msg) if {
-	some e in principals.entries
+_own(e) if {
+	arns.account_id(input.resource.account)
+	e.account == input.resource.account
+}
+
+report contains findings.at_help(e.path, msg, help) if {
+	some e in _granted
+	e.kind in {"role", "user", "assumed-role", "federated-user"}
+	msg := sprintf(
+		"%s is %s, not an account, and SSM shares with whole accounts",
+		[text.quoted(e.value), _what[e.kind]],
+	)
+	help := sprintf("name %s, and let its administrators grant access through IAM", [_account_text(e.account)])
+}
+
+report contains findings.at_help(e.path, msg, "name the 12-digit account id instead") if {
+	some e in _granted
 	e.kind in {"Service", "Federated", "CanonicalUser"}
 	msg := sprintf(
-		concat("", [
-			"%s is %s, not an account: SSM shares parameters and OpsItemGroups with accounts; name the ",
-			"12-digit account id instead",
-		]),
+		"%s is %s, not an account, and SSM shares parameters and OpsItemGroups with accounts",
 		[text.quoted(e.value), _what[e.kind]],
 	)
 }

@@ -32,7 +32,7 @@ test_message_names_the_account if {
 	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})]}
 	some f in rule.report with input as {"policy": doc}
 	contains(f.message, "IAM role")
-	contains(f.message, "the account 444455556666")
+	f.help == "name the account 444455556666, and let its administrators grant access through IAM"
 }
 
 test_accounts_pass if {
@@ -66,17 +66,37 @@ test_single_statement_object if {
 	paths(rule.report) == {["Statement", "Principal", "AWS"]} with input as {"policy": doc}
 }
 
-test_not_principal_is_checked if {
-	paths(rule.report) == {["Statement", 0, "NotPrincipal", "AWS"]} with input as {"policy": {"Statement": [object.union(
-		stmt({"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/app"}}),
-		{"Effect": "Deny"},
-	)]}}
+# A Deny naming a role narrows access: nothing is shared with it.
+test_deny_is_not_a_share if {
+	count(rule.report) == 0 with input as {"policy": {"Statement": [
+		object.union(stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}}), {"Effect": "Deny"}),
+		object.union(stmt({"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/app"}}), {"Effect": "Deny"}),
+	]}}
+}
+
+# The principals NotPrincipal lists are those it does not grant (not-principal reports it).
+test_not_principal_is_not_a_grant if {
+	doc := {"Statement": [stmt({"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:role/app"}})]}
+	count(rule.report) == 0 with input as {"policy": doc}
+}
+
+# A role of the account that owns the resource is principal-self's: naming the account would
+# be its finding again.
+test_a_role_of_the_owner_is_principal_self if {
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}})]},
+		"resource": {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "account": "111122223333"},
+	}
+	count(rule.report) == 1 with input as {
+		"policy": {"Statement": [stmt({"Principal": {"AWS": "arn:aws:iam::444455556666:role/app"}})]},
+		"resource": {"arn": "arn:aws:ssm:us-east-1:111122223333:parameter/x", "account": "111122223333"},
+	}
 }
 
 test_role_with_unknown_partition_and_account_fires if {
 	doc := {"Statement": [stmt({"Principal": {"AWS": "arn:\ue000:iam::\ue000:role/app"}})]}
 	some f in rule.report with input as {"policy": doc}
-	contains(f.message, "its account")
+	contains(f.help, "its account")
 }
 
 test_role_with_unknown_name_fires if {

@@ -24,26 +24,25 @@ _resource_partition := p if {
 	p in arns.partitions
 }
 
-report contains findings.at(e.path, msg) if {
+report contains findings.at_help(e.path, msg, help) if {
 	some e in principals.entries
 	e.partition in arns.partitions
 	e.partition != _resource_partition
 	msg := sprintf(
-		concat("", [
-			"%s is in the %s partition, but the resource is in %s: partitions are separate, grant a principal ",
-			"of the %s partition",
-		]),
-		[text.quoted(e.value), e.partition, _resource_partition, _resource_partition],
+		"%s is in the %s partition, but the resource is in %s, and partitions are separate",
+		[text.quoted(e.value), e.partition, _resource_partition],
 	)
+	help := sprintf("grant a principal of the %s partition", [_resource_partition])
 }
 
-report contains findings.at(e.path, msg) if {
+report contains findings.at_help(e.path, msg, help) if {
 	_resource_partition != "aws-cn"
 	some e in principals.entries
 	e.type == "Service"
 	endswith(e.value, ".amazonaws.com.cn")
 	msg := sprintf(
-		"%q is a service principal of the China partition (aws-cn), but the resource is in %s: write %q",
-		[e.value, _resource_partition, trim_suffix(e.value, ".cn")],
+		"%q is a service principal of the China partition (aws-cn), but the resource is in %s",
+		[e.value, _resource_partition],
 	)
+	help := sprintf("write %q", [trim_suffix(e.value, ".cn")])
 }

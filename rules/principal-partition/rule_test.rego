@@ -37,6 +37,7 @@ test_message_names_both_partitions if {
 	}
 	contains(f.message, "aws partition")
 	contains(f.message, "aws-cn")
+	startswith(f.help, "grant a principal of the")
 }
 
 test_same_partition_passes if {

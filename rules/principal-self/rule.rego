@@ -25,30 +25,23 @@ _owner := input.resource.account if {
 	arns.account_id(input.resource.account)
 }
 
-report contains findings.at(e.path, msg) if {
+_help := "remove it: IAM policies in the account that owns the resource grant access there"
+
+report contains findings.at_help(e.path, msg, _help) if {
 	some e in principals.entries
 	e.allow
 	e.element == "Principal"
 	e.type == "AWS"
 	e.account == _owner
-	msg := sprintf(
-		concat("", [
-			"%s, which owns this resource: it needs no resource policy (IAM policies in the account grant ",
-			"access), so remove it",
-		]),
-		[_who(e.value)],
-	)
+	msg := sprintf("%s, which owns this resource and needs no resource policy to reach it", [_who(e.value)])
 }
 
-report contains findings.at(a.path, msg) if {
+report contains findings.at_help(a.path, msg, _help) if {
 	some st in statements.list
 	some a in principals.condition_accounts(st)
 	principals.account(a.value) == _owner
 	msg := sprintf(
-		concat("", [
-			"aws:PrincipalAccount names account %s, which owns this resource: it needs no resource policy ",
-			"(IAM policies in the account grant access), so remove it",
-		]),
+		"aws:PrincipalAccount names account %s, which owns this resource and needs no resource policy to reach it",
 		[_owner],
 	)
 }

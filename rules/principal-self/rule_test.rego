@@ -37,6 +37,7 @@ test_message_names_the_account if {
 	}
 	contains(f.message, "111122223333")
 	contains(f.message, "owns this resource")
+	startswith(f.help, "remove it")
 }
 
 test_other_accounts_pass if {

@@ -22,17 +22,17 @@ import data.ssmpolicy.resources
 import data.ssmpolicy.text
 
 # The target's ARN.
-report contains findings.fact("arn", msg) if {
+report contains findings.fact_help("arn", msg, _target_fix(arn)) if {
 	arn := input.resource.arn
 	not _fast_pass(arn)
-	problems := array.concat(_shape(arn), _length(arn))
+	problems := array.concat(array.concat(_shape(arn), _length(arn)), _one_resource(arn))
 	count(problems) > 0
 	msg := sprintf("the resource ARN %q is malformed: %s", [text.shown(arn), concat("; ", problems)])
 }
 
 # Every Resource and NotResource value, of every statement. "*" is fine, and so is a value
 # with a wildcard that may stand for several fields.
-report contains findings.at(r.path, msg) if {
+report contains findings.at_help(r.path, msg, arns.ssm_fix(v)) if {
 	some r in resources.values
 	r.value != "*"
 	not arns.ssm_well_formed(r.value)
@@ -48,8 +48,19 @@ _fast_pass(arn) if {
 	arns.ssm_well_formed(arn)
 }
 
+# _one_resource(arn): PutResourcePolicy takes the ARN of one resource. A wildcard in the target
+# ARN names none: parameter names have no * or ?, and the API does not match patterns.
+_one_resource(arn) := ["it has a wildcard (* or ?), and PutResourcePolicy takes the ARN of one resource"] if {
+	text.wildcard(arn)
+} else := []
+
+_target_fix(arn) := "name the one parameter (or opsitemgroup/default) the policy is for, without * or ?" if {
+	text.wildcard(arn)
+	count(_shape(arn)) == 0
+} else := arns.ssm_fix(arn)
+
 # _shape(s) lists what is wrong with the fields of s.
-_shape(s) := ["it is not an ARN: write arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME (or opsitemgroup/default)"] if {
+_shape(s) := ["it is not an ARN"] if {
 	not startswith(s, "arn:")
 	s != "*"
 	not text.special(s)

@@ -33,8 +33,40 @@ test_double_slash_target_fires_at_the_arn if {
 
 test_double_slash_message_explains_cloudformation if {
 	some f in target("arn:aws:ssm:us-east-1:111122223333:parameter//app/db")
-	contains(f.message, "parameter/${P}")
 	contains(f.message, "parameter/a/b")
+	contains(f.help, "parameter${P}")
+}
+
+# A wildcard in the target ARN names no one parameter: PutResourcePolicy takes one resource.
+test_wildcard_target_fires_at_the_arn if {
+	every arn in [
+		"arn:aws:ssm:us-east-1:111122223333:parameter/app/*",
+		"arn:aws:ssm:us-east-1:111122223333:parameter/app/d?",
+		"arn:aws:ssm:*:111122223333:parameter/app",
+		"*",
+	] {
+		fs := target(arn)
+		ats(fs) == {"arn"}
+		some f in fs
+		contains(f.message, "takes the ARN of one resource")
+		f.help == "name the one parameter (or opsitemgroup/default) the policy is for, without * or ?"
+	}
+}
+
+test_wildcard_target_with_other_problems_says_how_to_write_it if {
+	some f in target("arn:aws:ssm:us-east-1:1234:parameter/app/*")
+	contains(f.message, "\"1234\" is not a 12-digit")
+	contains(f.message, "takes the ARN of one resource")
+	startswith(f.help, "write arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME")
+}
+
+test_the_fix_is_the_help if {
+	some f in resources("arn:aws:ssm:us-east-1:111122223333:parameter")
+	f.message == concat("", [
+		"the Resource \"arn:aws:ssm:us-east-1:111122223333:parameter\" is not a well-formed SSM ARN: it ",
+		"names no parameter",
+	])
+	f.help == "write parameter/NAME"
 }
 
 test_double_slash_with_unknown_parts_fires if {

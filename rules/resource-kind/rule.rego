@@ -18,48 +18,42 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.text
 
 _supported := concat("", [
-	"PutResourcePolicy takes a parameter (arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME) or the ",
+	"give PutResourcePolicy a parameter (arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME) or the ",
 	"OpsItemGroup arn:PARTITION:ssm:REGION:ACCOUNT:opsitemgroup/default",
 ])
 
-report contains findings.fact("arn", msg) if {
+report contains findings.fact_help("arn", msg, _supported) if {
 	service := input.resource.service
-	not text.unknown(service)
+	not text.special(service)
 	service != "ssm"
-	msg := sprintf(
-		"the resource ARN %q is not an SSM ARN (its service is %q): %s",
-		[text.shown(input.resource.arn), service, _supported],
-	)
+	msg := sprintf("the resource ARN %q is not an SSM ARN (its service is %q)", [text.shown(input.resource.arn), service])
 }
 
-report contains findings.fact("arn", msg) if {
+report contains findings.fact_help("arn", msg, _supported) if {
 	not _other_service
 	type := input.resource.type
-	not text.unknown(type)
+	not text.special(type)
 	not type in {"parameter", "opsitemgroup"}
 	msg := sprintf(
-		"the resource ARN %q names a %q, not a parameter or an OpsItemGroup: %s",
-		[text.shown(input.resource.arn), type, _supported],
+		"the resource ARN %q names a %q, not a parameter or an OpsItemGroup",
+		[text.shown(input.resource.arn), type],
 	)
 }
 
-report contains findings.fact("arn", msg) if {
+report contains findings.fact_help("arn", msg, "write opsitemgroup/default") if {
 	not _other_service
 	input.resource.type == "opsitemgroup"
 	id := input.resource.id
-	not text.unknown(id)
+	not text.special(id)
 	not id in {"default", ""}
 	msg := sprintf(
-		concat("", [
-			"the resource ARN %q names opsitemgroup/%s: the only OpsItemGroup that takes a policy is ",
-			"opsitemgroup/default",
-		]),
+		"the resource ARN %q names opsitemgroup/%s, and the only OpsItemGroup that takes a policy is opsitemgroup/default",
 		[text.shown(input.resource.arn), id],
 	)
 }
 
 _other_service if {
 	service := input.resource.service
-	not text.unknown(service)
+	not text.special(service)
 	service != "ssm"
 }

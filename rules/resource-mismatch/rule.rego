@@ -22,8 +22,11 @@ import data.ssmpolicy.text
 
 # Every Resource value of every statement (Allow or Deny) is checked; a statement whose
 # Resource lacks the target therefore has each of its values reported.
-report contains findings.at(r.path, _message(r.value)) if {
+# A target ARN with a wildcard, or otherwise malformed, names no resource (resource-format
+# reports it): nothing to compare against.
+report contains findings.at_help(r.path, _message(r.value), _help) if {
 	target.kind
+	target.well_formed
 	some r in resources.values
 	r.name == "Resource"
 	r.value != input.resource.arn
@@ -32,8 +35,8 @@ report contains findings.at(r.path, _message(r.value)) if {
 
 _message(v) := sprintf(
 	concat("", [
-		"the Resource %q is not the parameter this policy is for, %s: a parameter's policy can name only ",
-		"the parameter itself",
+		"the Resource %q is not the parameter this policy is for, %s, and a parameter's policy can name ",
+		"only the parameter itself",
 	]),
 	[text.shown(v), text.shown(input.resource.arn)],
 ) if {
@@ -42,13 +45,17 @@ _message(v) := sprintf(
 
 _message(v) := sprintf(
 	concat("", [
-		"the Resource %q is neither this OpsItemGroup, %s, nor an OpsItem of its account and region, %s: ",
-		"an OpsItemGroup's policy can name only those",
+		"the Resource %q is neither this OpsItemGroup, %s, nor an OpsItem of its account and region, and an ",
+		"OpsItemGroup's policy can name only those",
 	]),
-	[text.shown(v), text.shown(input.resource.arn), text.shown(_opsitems)],
+	[text.shown(v), text.shown(input.resource.arn)],
 ) if {
 	target.kind == "opsitemgroup"
 }
+
+_help := sprintf("write %s", [text.shown(input.resource.arn)]) if {
+	target.kind == "parameter"
+} else := sprintf("write %s or %s", [text.shown(input.resource.arn), text.shown(_opsitems)])
 
 _opsitems := concat(
 	":",

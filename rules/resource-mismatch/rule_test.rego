@@ -180,6 +180,7 @@ test_message_names_both if {
 	}
 	contains(f.message, "\"arn:aws:ssm:us-east-1:111122223333:parameter/x\"")
 	contains(f.message, param.arn)
+	f.help == sprintf("write %s", [param.arn])
 }
 
 test_opsitemgroup_message_names_the_opsitems if {
@@ -187,7 +188,25 @@ test_opsitemgroup_message_names_the_opsitems if {
 		"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/x")]},
 		"resource": group,
 	}
-	contains(f.message, "arn:aws:ssm:us-east-1:111122223333:opsitem/*")
+	contains(f.help, "arn:aws:ssm:us-east-1:111122223333:opsitem/*")
+}
+
+# A target ARN with a wildcard names no parameter (resource-format says so): there is nothing
+# to compare the Resource with, and its pattern is not a fix.
+test_a_wildcard_target_is_not_compared if {
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/app/db")]},
+		"resource": resource("arn:aws:ssm:us-east-1:111122223333:parameter/app/*"),
+	}
+}
+
+# A target ARN with parameter// is malformed (resource-format): the Resource written with one
+# slash is right, and is not reported against it.
+test_a_malformed_target_is_not_compared if {
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt("arn:aws:ssm:us-east-1:111122223333:parameter/app/db")]},
+		"resource": resource("arn:aws:ssm:us-east-1:111122223333:parameter//app/db"),
+	}
 }
 
 test_wildcard_and_unknown_target_in_another_field_fires if {

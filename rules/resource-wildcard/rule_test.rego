@@ -71,7 +71,29 @@ test_unknown_part_is_not_a_wildcard if {
 	}
 }
 
-test_message_names_the_target if {
+test_help_names_the_target if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt("*")]}, "resource": param}
-	contains(f.message, param.arn)
+	f.message == "the Resource \"*\" is a wildcard: it reaches every parameter it matches, now and later"
+	f.help == sprintf("name the parameter's full ARN, %s", [param.arn])
+}
+
+# A target ARN with a wildcard names no parameter (resource-format says so): the fix does not
+# offer that pattern as the full ARN.
+test_a_wildcard_target_is_not_the_fix if {
+	wild := {"type": "parameter", "arn": "arn:aws:ssm:us-east-1:111122223333:parameter/app/*"}
+	some f in rule.report with input as {"policy": {"Statement": [stmt(wild.arn)]}, "resource": wild}
+	f.help == "name the parameter's full ARN, arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME"
+}
+
+# A target that is not a parameter is resource-kind's business: this rule does not say the
+# Resource reaches every parameter.
+test_a_target_that_is_not_a_parameter if {
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt(["*", "arn:aws:ssm:us-east-1:111122223333:parameter/*"])]},
+		"resource": {"type": "document", "arn": "arn:aws:ssm:us-east-1:111122223333:document/x"},
+	}
+	count(rule.report) == 0 with input as {
+		"policy": {"Statement": [stmt("*")]},
+		"resource": {"arn": "arn:aws:s3:::bucket"},
+	}
 }

@@ -21,39 +21,41 @@ import data.ssmpolicy.target
 import data.ssmpolicy.text
 
 _fix := concat("", [
-	"AWS managed keys cannot be shared: encrypt the parameter with a customer managed key and share ",
-	"that key with the consumer accounts through KMS separately",
+	"encrypt the parameter with a customer managed key, and share that key with the consumer accounts ",
+	"through KMS separately",
 ])
 
-report contains findings.fact("key", msg) if {
+_cannot := "and AWS managed keys cannot be shared"
+
+report contains findings.fact_help("key", msg, _fix) if {
 	_secure
 	input.parameter.key_id == ""
 	msg := sprintf(
-		"the SecureString parameter names no KMS key, so it is encrypted with the AWS managed key alias/aws/ssm: %s",
-		[_fix],
+		"the SecureString parameter names no KMS key, so it is encrypted with the AWS managed key alias/aws/ssm, %s",
+		[_cannot],
 	)
 }
 
-report contains findings.fact("key", msg) if {
+report contains findings.fact_help("key", msg, _fix) if {
 	_secure
 	key := input.parameter.key_id
 	_aws_alias(key)
 	msg := sprintf(
 		concat("", [
 			"the SecureString parameter is encrypted with %q, an AWS managed key (the alias/aws/ prefix is ",
-			"reserved for them): %s",
+			"reserved for them), %s",
 		]),
-		[text.shown(key), _fix],
+		[text.shown(key), _cannot],
 	)
 }
 
-report contains findings.fact("key", msg) if {
+report contains findings.fact_help("key", msg, _fix) if {
 	_secure
 	input.parameter.key_manager == "AWS"
 	not _named_aws_key
 	msg := sprintf(
-		"the SecureString parameter's key%s is an AWS managed key (KMS says its KeyManager is AWS): %s",
-		[_key_text, _fix],
+		"the SecureString parameter's key%s is an AWS managed key (KMS says its KeyManager is AWS), %s",
+		[_key_text, _cannot],
 	)
 }
 

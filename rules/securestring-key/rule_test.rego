@@ -86,6 +86,6 @@ test_opsitemgroup_has_no_key if {
 test_message_says_to_share_the_key_through_kms if {
 	some f in check({"type": "SecureString", "key_id": ""})
 	contains(f.message, "alias/aws/ssm")
-	contains(f.message, "customer managed key")
-	contains(f.message, "through KMS")
+	contains(f.help, "customer managed key")
+	contains(f.help, "through KMS")
 }

@@ -23,6 +23,7 @@ test_repeat_fires_at_the_repeat if {
 test_message_names_the_first_statement if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt("Write"), stmt("Read"), stmt("Read")]}}
 	contains(f.message, "statement 1")
+	f.help == "rename this one"
 	contains(f.message, "\"Read\"")
 }
 

@@ -17,7 +17,7 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.statements
 import data.ssmpolicy.text
 
-report contains findings.at(array.concat(st.path, ["Sid"]), msg) if {
+report contains findings.at_help(array.concat(st.path, ["Sid"]), msg, _fix(_suggestion(sid))) if {
 	some st in statements.list
 	sid := st.value.Sid
 	is_string(sid)
@@ -26,10 +26,7 @@ report contains findings.at(array.concat(st.path, ["Sid"]), msg) if {
 	known := replace(sid, text.unknown_marker, "")
 	not regex.match(`^[A-Za-z0-9]*$`, known)
 	bad := concat("", sort({c | some c in regex.find_n(`[^A-Za-z0-9]`, known, -1)}))
-	msg := sprintf(
-		"the Sid %s has characters other than A-Z, a-z and 0-9 (%q): %s",
-		[text.quoted(sid), bad, _fix(_suggestion(sid))],
-	)
+	msg := sprintf("the Sid %s has characters other than A-Z, a-z and 0-9 (%q)", [text.quoted(sid), bad])
 }
 
 _fix("") := "write it in letters and digits only"

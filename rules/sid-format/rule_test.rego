@@ -30,7 +30,7 @@ test_single_statement_object_with_space if {
 test_message_names_characters_and_suggests if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt("allow-read_only")]}}
 	contains(f.message, `"-_"`)
-	contains(f.message, `"allowReadOnly"`)
+	f.help == `write it as "allowReadOnly"`
 }
 
 test_non_ascii_letter_fires if {
@@ -55,5 +55,5 @@ test_wrong_type_is_left_to_the_schema if {
 
 test_sid_without_letters if {
 	some f in rule.report with input as {"policy": {"Statement": [stmt("---")]}}
-	contains(f.message, "letters and digits only")
+	f.help == "write it in letters and digits only"
 }
