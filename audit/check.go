@@ -63,9 +63,10 @@ func notPromoted(t *input.Target, row *Row) input.Problem {
 	}
 	return input.Problem{
 		Rule: rules.ShareNotPromoted,
-		Message: fmt.Sprintf("the parameter's RAM %s of featureSet CREATED_FROM_POLICY: the accounts its policy grants do not find it with DescribeParameters --shared, and RAM cannot manage the share, until it is promoted (ssmpolicy apply --promote with a manifest naming the parameter, or RAM PromoteResourceShareCreatedFromPolicy)",
+		Message: fmt.Sprintf("the parameter's RAM %s of featureSet CREATED_FROM_POLICY: the accounts its policy grants do not find it with DescribeParameters --shared, and RAM cannot manage the share, until it is promoted",
 			what),
-		Loc: t.Origin,
+		Help: "promote it: ssmpolicy apply --promote with a manifest naming the parameter, or RAM PromoteResourceShareCreatedFromPolicy",
+		Loc:  t.Origin,
 	}
 }
 
@@ -87,7 +88,8 @@ func (s *scopeRun) against(ix *Index, t *input.Target, row *Row, document string
 			Rule: rules.ShareOutsideRepo,
 			Message: fmt.Sprintf("no manifest, template or plan under %s describes a policy for this resource: it was made outside the repository, or the file that made it is gone",
 				ix.Root),
-			Loc: t.Origin,
+			Help: "describe it in a manifest (then apply keeps it as written), or remove it with aws ssm delete-resource-policy",
+			Loc:  t.Origin,
 		})
 		return
 	}

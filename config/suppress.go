@@ -50,7 +50,8 @@ func (c *Config) Suppressor(today time.Time) *Suppressor {
 			end.Offset = start.Offset + len(strings.TrimLeft(e.file.LineText(start.Line), " \t-"))
 			s.Expired = append(s.Expired, finding.Finding{
 				Rule: rules.SuppressionExpired, File: c.File, Start: start, End: end,
-				Message: fmt.Sprintf("the ignore entry for %s expired on %s: its findings are reported again; fix them, or renew the entry after a review", what, e.Expires.Format(time.DateOnly)),
+				Message: fmt.Sprintf("the ignore entry for %s expired on %s: its findings are reported again", what, e.Expires.Format(time.DateOnly)),
+				Help:    "fix the findings, or renew the entry after a review",
 				Source:  finding.ExcerptOf(e.file, start, end),
 			})
 			continue

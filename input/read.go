@@ -261,6 +261,7 @@ func DuplicateProblems(f *jsonpos.File, dups []jsonpos.Duplicate, base jsonpos.P
 		out = append(out, Problem{
 			Rule:    rules.DuplicateKey,
 			Message: fmt.Sprintf("key %q is written twice in this object (first at line %d, column %d): only the last one counts", d.Key, first.Line, first.Column),
+			Help:    "remove one of the two",
 			Loc:     Location{File: f, Span: d.Again, Path: path},
 		})
 	}

@@ -49,7 +49,9 @@ type Branch struct {
 type Problem struct {
 	Rule    string
 	Message string
-	Loc     Location
+	// Help says how to put it right, when there is more to say than the message; "" otherwise.
+	Help string
+	Loc  Location
 }
 
 // Target is one policy for one resource.

@@ -155,6 +155,7 @@ func (e *Engine) Check(ctx context.Context, t *input.Target) ([]finding.Finding,
 	var out []finding.Finding
 	for _, p := range t.Problems {
 		out = e.add(out, t, p.Rule, p.Message, p.Loc, "")
+		out[len(out)-1].Help = p.Help
 	}
 	if t.Policy != nil && e.levels.Level(rules.Schema) != finding.Ignore && !schema.QuickValidPolicy(t.Policy) {
 		for _, v := range e.policy.Validate(t.Policy) {

@@ -100,9 +100,10 @@ func (l *Stage) Enrich(ctx context.Context, t *input.Target) error {
 	if !facts.Exists {
 		t.Problems = append(t.Problems, input.Problem{
 			Rule: RuleResourceNotFound,
-			Message: fmt.Sprintf("AWS has no parameter %s in region %s for these credentials (DescribeParameters found none): create it before sharing it, or correct the ARN (or the account the credentials belong to)",
+			Message: fmt.Sprintf("AWS has no parameter %s in region %s for these credentials (DescribeParameters found none)",
 				facts.Name, clients.Region),
-			Loc: factLoc(t, t.ARN),
+			Help: "create it before sharing it, or correct the ARN (or the account the credentials belong to)",
+			Loc:  factLoc(t, t.ARN),
 		})
 		return nil
 	}
@@ -123,6 +124,7 @@ func (l *Stage) compare(ctx context.Context, lookup *awsapi.Lookup, t *input.Tar
 		t.Problems = append(t.Problems, input.Problem{
 			Rule:    RuleContextMismatch,
 			Message: fmt.Sprintf("%s says %s %s, AWS says %s: the checks used AWS's", src, what, input.Shown(fact.Value), input.Shown(live)),
+			Help:    "correct the input to what AWS holds, or change the parameter in AWS",
 			Loc:     factLoc(t, fact),
 		})
 	}
