@@ -107,9 +107,53 @@ func resultMessage(f finding.Finding) *sarif.Message {
 }
 
 func (s SARIF) write(w io.Writer, rep *finding.Report) error {
-	doc, err := sarif.New(sarif.Version210)
+	b, err := s.newLog()
 	if err != nil {
 		return err
+	}
+	for _, f := range rep.Findings {
+		b.add(f.Rule, f.Level, resultMessage(f), f.File, f.Start, f.End, f.Pointer, f.Resource)
+	}
+	for _, f := range rep.Suppressed {
+		res, id := b.add(f.Rule, f.Level, sarif.NewTextMessage(f.Message), f.File, f.Start, f.End, f.Pointer, "")
+		// The library writes every suppression field, absent or not, and the schema accepts
+		// no null: so each one gets a real value. The guid derives from the fingerprint so
+		// that it is the same run after run.
+		res.AddSuppression(sarif.NewSuppression("external").WithStatus("accepted").
+			WithGuid(uuid.NewSHA1(uuid.NameSpaceURL, []byte(toolURI+"#suppression/"+id)).String()).
+			WithJustifcation(cmp.Or(f.Reason, "no reason given")).
+			WithLocation(s.suppressionLocation(f.By)))
+	}
+	b.run.AddInvocations(s.invocation(rep, b.ruleIndex))
+
+	// Our own encoder rather than the library's writers: they escape <, > and & in every
+	// string, which makes messages and URLs hard to read.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(b.doc); err != nil {
+		return err
+	}
+	_, err = w.Write(jsonEscapeRest(buf.Bytes()))
+	return err
+}
+
+// sarifLog is a SARIF log of one run being built: its rules are indexed as results name them.
+type sarifLog struct {
+	s      SARIF
+	doc    *sarif.Report
+	run    *sarif.Run
+	driver *sarif.ToolComponent
+	index  map[string]int
+	fp     fingerprints
+}
+
+// newLog starts a log whose run describes the tool and every rule of the catalogue.
+func (s SARIF) newLog() (*sarifLog, error) {
+	doc, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return nil, err
 	}
 	driver := sarif.NewDriver("ssmpolicy").WithInformationURI(toolURI)
 	if s.Version != "" {
@@ -122,65 +166,58 @@ func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 		srcRoot: sarif.NewSimpleArtifactLocation(dirURI(s.WorkDir)),
 	})
 	doc.AddRun(run)
-
-	index := map[string]int{}
-	addRule := func(d *sarif.ReportingDescriptor) {
-		index[d.ID] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, d)
-	}
+	b := &sarifLog{s: s, doc: doc, run: run, driver: driver, index: map[string]int{}, fp: fingerprints{}}
 	if s.Rules != nil {
 		for _, r := range s.Rules.Rules {
-			addRule(ruleDescriptor(r))
+			b.addRule(ruleDescriptor(r))
 		}
 	}
-	ruleIndex := func(id string) int {
-		if i, ok := index[id]; ok {
-			return i
-		}
-		// A rule the catalogue does not hold still gets an entry, so ruleIndex stays valid.
-		addRule(sarif.NewRule(id).WithName(id).WithShortDescription(sarif.NewMultiformatMessageString(id)))
-		return index[id]
-	}
+	return b, nil
+}
 
-	fp := fingerprints{}
-	// add appends the result of a finding, suppressed or not, and returns it with its
-	// fingerprint.
-	add := func(rule string, level finding.Level, msg *sarif.Message, file string, start, end jsonpos.Pos, pointer, resource string) (*sarif.Result, string) {
-		res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(msg).
-			WithRuleIndex(ruleIndex(rule))
-		art := s.artifact(file)
-		pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
-		if r := region(start, end); r != nil {
-			pl.WithRegion(r)
-		}
-		res.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
-		key := file
-		if art.URI != nil {
-			key = *art.URI
-		}
-		id := fp.next(rule, key, pointer, resource)
-		res.WithPartialFingerPrints(map[string]any{fingerprintKey: id})
-		res.Properties = sarif.Properties{"pointer": pointer}
-		if resource != "" {
-			res.Properties["resource"] = resource
-		}
-		run.Results = append(run.Results, res)
-		return res, id
-	}
-	for _, f := range rep.Findings {
-		add(f.Rule, f.Level, resultMessage(f), f.File, f.Start, f.End, f.Pointer, f.Resource)
-	}
-	for _, f := range rep.Suppressed {
-		res, id := add(f.Rule, f.Level, sarif.NewTextMessage(f.Message), f.File, f.Start, f.End, f.Pointer, "")
-		// The library writes every suppression field, absent or not, and the schema accepts
-		// no null: so each one gets a real value. The guid derives from the fingerprint so
-		// that it is the same run after run.
-		res.AddSuppression(sarif.NewSuppression("external").WithStatus("accepted").
-			WithGuid(uuid.NewSHA1(uuid.NameSpaceURL, []byte(toolURI+"#suppression/"+id)).String()).
-			WithJustifcation(cmp.Or(f.Reason, "no reason given")).
-			WithLocation(s.suppressionLocation(f.By)))
-	}
+func (b *sarifLog) addRule(d *sarif.ReportingDescriptor) {
+	b.index[d.ID] = len(b.driver.Rules)
+	b.driver.Rules = append(b.driver.Rules, d)
+}
 
+// ruleIndex is the index of rule id in the driver's rules.
+func (b *sarifLog) ruleIndex(id string) int {
+	if i, ok := b.index[id]; ok {
+		return i
+	}
+	// A rule the catalogue does not hold still gets an entry, so ruleIndex stays valid.
+	b.addRule(sarif.NewRule(id).WithName(id).WithShortDescription(sarif.NewMultiformatMessageString(id)))
+	return b.index[id]
+}
+
+// add appends the result of a finding, suppressed or not, and returns it with its
+// fingerprint.
+func (b *sarifLog) add(rule string, level finding.Level, msg *sarif.Message, file string, start, end jsonpos.Pos, pointer, resource string) (*sarif.Result, string) {
+	res := sarif.NewRuleResult(rule).WithLevel(sarifLevel(level)).WithMessage(msg).
+		WithRuleIndex(b.ruleIndex(rule))
+	art := b.s.artifact(file)
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(art)
+	if r := region(start, end); r != nil {
+		pl.WithRegion(r)
+	}
+	res.AddLocation(sarif.NewLocationWithPhysicalLocation(pl))
+	key := file
+	if art.URI != nil {
+		key = *art.URI
+	}
+	id := b.fp.next(rule, key, pointer, resource)
+	res.WithPartialFingerPrints(map[string]any{fingerprintKey: id})
+	res.Properties = sarif.Properties{"pointer": pointer}
+	if resource != "" {
+		res.Properties["resource"] = resource
+	}
+	b.run.Results = append(b.run.Results, res)
+	return res, id
+}
+
+// invocation says whether the run succeeded, with its failures as notifications and the
+// configuration it used.
+func (s SARIF) invocation(rep *finding.Report, ruleIndex func(string) int) *sarif.Invocation {
 	inv := sarif.NewInvocation().WithExecutionSuccess(len(rep.Failures) == 0)
 	for _, fl := range rep.Failures {
 		n := sarif.NewNotification().WithLevel("error").WithTextMessage(fl.Message)
@@ -194,19 +231,7 @@ func (s SARIF) write(w io.Writer, rep *finding.Report) error {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	s.configuration(inv, rep, ruleIndex)
-	run.AddInvocations(inv)
-
-	// Our own encoder rather than the library's writers: they escape <, > and & in every
-	// string, which makes messages and URLs hard to read.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err = w.Write(jsonEscapeRest(buf.Bytes()))
-	return err
+	return inv
 }
 
 // configuration says in the invocation which configuration files the run used (property
