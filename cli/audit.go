@@ -48,7 +48,7 @@ func (a *auditFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&a.endpointURL, "endpoint-url", "", "send every AWS call to this URL instead of AWS's (a local stand-in)")
 	fs.BoolVar(&a.debug, "debug", false, "print each AWS call with its status and duration to stderr (never headers, bodies or credentials)")
 	fs.StringVar(&a.roleARN, "role-arn", "", "assume this role in each account (arn:aws:iam::{account}:role/NAME, {account} taken from --accounts)")
-	fs.StringVar(&a.accounts, "accounts", "", "file of the accounts to audit with --role-arn: one id a line, or the JSON of `aws organizations list-accounts`")
+	fs.StringVar(&a.accounts, "accounts", "", "`FILE` of the accounts to audit with --role-arn: one id a line, or the JSON that aws organizations list-accounts prints")
 	fs.StringVar(&a.sessionName, "session-name", "ssmpolicy-audit", "role session name with --role-arn (shown in the role's CloudTrail entries)")
 	fs.IntVar(&a.concurrency, "concurrency", audit.DefaultConcurrency, "AWS reads in flight at once in each account and region")
 	fs.IntVar(&a.parallel, "parallel", audit.DefaultParallel, "accounts and regions audited at once")
