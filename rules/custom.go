@@ -53,27 +53,12 @@ func (s *Set) AddDir(dir string) error {
 // sandbox's capabilities, in strict mode, outside the built-in packages.
 func (s *Set) parseUser(dir string, keep func(path string) bool) (map[string]*ast.Module, error) {
 	caps := Capabilities(builtins.Declarations())
-	mods := map[string]*ast.Module{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	mods, err := walkModules(dir, keep, func(p, src string) (*ast.Module, error) {
+		m, err := ParseCustom(p, src, caps)
 		if err != nil {
-			return err
+			return nil, FormatError(err)
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || !keep(p) {
-			return nil
-		}
-		src, err := safefile.Read(p, safefile.Limit) // a named pipe among the rules must not hang the run
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		m, err := ParseCustom(p, string(src), caps)
-		if err != nil {
-			return FormatError(err)
-		}
-		if err := s.reserved(m); err != nil {
-			return err
-		}
-		mods[p] = m
-		return nil
+		return m, s.reserved(m)
 	})
 	if err != nil {
 		return nil, err
@@ -105,6 +90,18 @@ func (s *Set) TestModules(dirs []string) (map[string]*ast.Module, error) {
 
 // ParseDir parses the .rego files under dir, recursively, that keep accepts.
 func ParseDir(dir string, keep func(path string) bool) (map[string]*ast.Module, error) {
+	return walkModules(dir, keep, func(p, src string) (*ast.Module, error) {
+		m, err := ParseModule(p, src)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		return m, nil
+	})
+}
+
+// walkModules parses with parse the .rego files under dir, recursively, that keep accepts,
+// keyed by path.
+func walkModules(dir string, keep func(path string) bool, parse func(path, src string) (*ast.Module, error)) (map[string]*ast.Module, error) {
 	mods := map[string]*ast.Module{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -117,9 +114,9 @@ func ParseDir(dir string, keep func(path string) bool) (map[string]*ast.Module, 
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		m, err := ParseModule(p, string(src))
+		m, err := parse(p, string(src))
 		if err != nil {
-			return FormatError(err)
+			return err
 		}
 		mods[p] = m
 		return nil
