@@ -2,8 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -25,19 +23,7 @@ const (
 )
 
 // isolate keeps the developer's AWS setup out of a test.
-func isolate(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-		"AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_RAM",
-		"AWS_ENDPOINT_URL_STS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-}
+func isolate(t *testing.T) { awsfake.Isolate(t) }
 
 // engine is check's engine over the built-in rules, with an allow list.
 func engine(t *testing.T, allowed ...string) *linter.Engine {

@@ -23,24 +23,8 @@ const (
 	secretValue2 = "another-secret-VALUE-api-key-0b9a"
 )
 
-// isolateEnv keeps the developer's AWS setup out of the tests: no shared
-// config, profile, region, credentials or endpoint from the environment.
-func isolateEnv(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	for _, k := range []string{
-		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_RAM",
-		"AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-	} {
-		t.Setenv(k, "") // restores the old value when the test ends
-		os.Unsetenv(k)
-	}
-}
+// isolateEnv keeps the developer's AWS setup out of the tests.
+func isolateEnv(t *testing.T) { awsfake.Isolate(t) }
 
 func fakeCreds() aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider(awsfake.AccessKeyID, awsfake.SecretAccessKey, "")

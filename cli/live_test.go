@@ -41,28 +41,10 @@ type world struct {
 }
 
 // isolateAWS keeps the developer's AWS setup out of a test, and nothing can reach AWS: fake
-// credentials and region from the environment, empty shared config and credentials files, no
-// instance metadata, no profile, no endpoint variables.
+// credentials and region from the environment, nothing else.
 func isolateAWS(t *testing.T) {
 	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"config", "credentials"} {
-		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, k := range []string{
-		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN",
-		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS", "AWS_MAX_ATTEMPTS",
-		"AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	} {
-		t.Setenv(k, "") // restored when the test ends
-		os.Unsetenv(k)
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	awsfake.Isolate(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
 	t.Setenv("AWS_REGION", awsfake.DefaultRegion)

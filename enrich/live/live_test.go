@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,14 +27,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	for _, k := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_KMS", "AWS_MAX_ATTEMPTS", "AWS_SESSION_TOKEN"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
+	awsfake.Isolate(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.SecretAccessKey)
 	w := &world{fake: awsfake.StartTest(t)}
