@@ -110,7 +110,7 @@ reference=
 if [ "$compare" = 1 ]; then
 	if [ -n "${SSMPOLICY_REF:-}" ]; then
 		[ -x "$SSMPOLICY_REF" ] || die "SSMPOLICY_REF=$SSMPOLICY_REF is not an executable"
-		reference=$SSMPOLICY_REF ref_name="SSMPOLICY_REF"
+		reference=$SSMPOLICY_REF ref_name="the binary SSMPOLICY_REF=$SSMPOLICY_REF"
 	else
 		git -C "$repo" cat-file -e "$ref^{commit}" 2>/dev/null ||
 			die "reference commit $ref is not in this clone (a shallow one?): fetch it, give --ref COMMIT or SSMPOLICY_REF, or --no-compare"
