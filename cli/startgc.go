@@ -13,7 +13,8 @@ const startupHeapLimit = 64 << 20
 // function is called (once the first rules are compiled). Reading and compiling the rules
 // allocates some 12 MB that stays live, and collecting it again and again while it grows cost
 // about a third of the CPU of a one-file check. The returned function puts the collector back
-// as it was; a user who set GOGC or GOMEMLIMIT keeps them throughout.
+// as it was; a user who set GOGC or GOMEMLIMIT keeps them throughout. A command that compiles
+// no rules (rules, explain, version) runs under the limit alone, collected only past it.
 func relaxStartupGC(getenv func(string) string) func() {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return func() {}
