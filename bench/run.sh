@@ -7,8 +7,8 @@
 #
 #   bench/run.sh                 # sizes 1, 1000, 10000 and the two repository cases; 3 runs each
 #   bench/run.sh --full          # also 100000 files, and a check that time grows linearly
-#   bench/run.sh --quick         # sizes 1 and 200 and the repository cases, 1 run, ssmpolicy
-#                                # only, no reference build (what CI runs)
+#   bench/run.sh --quick         # sizes 1 and 200 and the repository cases (of 200), 1 run,
+#                                # ssmpolicy only, no reference build (what CI runs)
 #   bench/run.sh --no-conftest   # ssmpolicy only
 #   bench/run.sh --ref COMMIT    # compare findings with ssmpolicy built from COMMIT
 #   bench/run.sh --no-compare    # do not build the reference or compare findings
@@ -47,6 +47,7 @@ sizes=${BENCH_SIZES:-"1 1000 10000"}
 runs=${BENCH_RUNS:-3}
 seed=${BENCH_SEED:-1}
 ref=${BENCH_REF:-$REF_COMMIT}
+repo_size=500 # the policies of the everyday cases' repository
 full=0 quick=0 with_conftest=1 keep=0 compare=1 ref_given=0
 if [ -n "${BENCH_REF:-}${SSMPOLICY_REF:-}" ]; then ref_given=1; fi
 while [ $# -gt 0 ]; do
@@ -69,7 +70,7 @@ if [ "$quick" = 1 ]; then
 	# Small enough for every CI run; big enough to walk more than one file through the tool.
 	# A shallow CI clone may not hold the reference commit, and building it costs more than the
 	# rest: compared only when --ref is given.
-	sizes="1 200" runs=1 with_conftest=0 full=0
+	sizes="1 200" runs=1 with_conftest=0 full=0 repo_size=200
 	if [ "$ref_given" = 0 ]; then compare=0; fi
 fi
 if [ "$full" = 1 ]; then
@@ -245,21 +246,23 @@ for size in $sizes; do
 	if [ "$keep" = 0 ]; then rm -rf "$corpus"; fi
 done
 
-# The everyday cases: a repository of 500 policies and their manifest. A pre-commit hook gives
-# ssmpolicy only the 3 staged policy files; it finds the manifest that names them by its search
-# of the project (the repository), and checks them with the manifest's facts. Then the whole
-# repository, as a CI job checks it.
-project=$tmp/repository-500
-"$tmp/gencorpus" -n 500 -seed "$seed" -out "$project"
+# The everyday cases: a repository of 500 policies (200 with --quick) and their manifest. A
+# pre-commit hook gives ssmpolicy only the 3 staged policy files; it finds the manifest that names
+# them by its search of the project (the repository), and checks them with the manifest's facts.
+# Then the whole repository, as a CI job checks it.
+project=$tmp/repository-$repo_size
+"$tmp/gencorpus" -n "$repo_size" -seed "$seed" -out "$project"
 git init -q "$project" 2>/dev/null || mkdir "$project/.git" # a repository root bounds the search
 staged=(d000/p000000.json d000/p000001.json d000/p000002.json)
-bench ssmpolicy pre-commit "pre-commit: 3 files of a repository of 500" 3 "$project" "$ssmpolicy" check -o json "${staged[@]}" || true
+label="pre-commit: 3 files of a repository of $repo_size"
+bench ssmpolicy pre-commit "$label" 3 "$project" "$ssmpolicy" check -o json "${staged[@]}" || true
 if [ -n "$conftest" ]; then
-	bench conftest pre-commit "pre-commit: 3 files of a repository of 500" 3 "$project" "$conftest" test --policy "$repo/bench/conftest" --no-color -o json "${staged[@]}" || true
+	bench conftest pre-commit "$label" 3 "$project" "$conftest" test --policy "$repo/bench/conftest" --no-color -o json "${staged[@]}" || true
 fi
-bench ssmpolicy repository "a repository of 500, checked whole" 500 "$project" "$ssmpolicy" check -o json . || true
+label="a repository of $repo_size, checked whole"
+bench ssmpolicy repository "$label" "$repo_size" "$project" "$ssmpolicy" check -o json . || true
 if [ -n "$conftest" ]; then
-	bench conftest repository "a repository of 500, checked whole" 500 "$project" "$conftest" test --policy "$repo/bench/conftest" --no-color -o json "$project"/d*/ || true
+	bench conftest repository "$label" "$repo_size" "$project" "$conftest" test --policy "$repo/bench/conftest" --no-color -o json "$project"/d*/ || true
 fi
 
 load_after=$(loadavg)
