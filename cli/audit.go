@@ -125,12 +125,16 @@ func (f *auditFlags) run(cmd *cobra.Command, env *Env) error {
 	return nil
 }
 
-var (
-	roleARNPattern     = regexp.MustCompile(`^arn:[a-z0-9-]+:iam::(\{account\}|[0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
-	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) // STS AssumeRole's RoleSessionName
+// The patterns of --role-arn and --session-name (STS AssumeRole's RoleSessionName) are
+// compiled when an audit is asked for, not at every start: the role's {1,512} alone makes a
+// program of some 400 KB.
+const (
+	roleARNPattern     = `^arn:[a-z0-9-]+:iam::(\{account\}|[0-9]{12}):role/[\w+=,.@/-]{1,512}$`
+	sessionNamePattern = `^[\w+=,.@-]{2,64}$`
 )
 
 func (f *auditFlags) validate() error {
+	matches := func(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 	switch {
 	case f.concurrency < 1:
 		return usageError("--concurrency %d: want at least 1", f.concurrency)
@@ -142,9 +146,9 @@ func (f *auditFlags) validate() error {
 		return usageError("--accounts needs --role-arn: the role to assume in each account")
 	case f.roleARN == "":
 		return nil
-	case !sessionNamePattern.MatchString(f.sessionName):
+	case !matches(sessionNamePattern, f.sessionName):
 		return usageError("--session-name %q: want 2 to 64 of letters, digits and +=,.@_-", f.sessionName)
-	case !roleARNPattern.MatchString(f.roleARN):
+	case !matches(roleARNPattern, f.roleARN):
 		return usageError("--role-arn %q: want arn:aws:iam::{account}:role/NAME (or a 12-digit account id in place of {account})", f.roleARN)
 	case strings.Contains(f.roleARN, "{account}") && f.accounts == "":
 		return usageError("--role-arn with {account} needs --accounts FILE: the accounts to audit")

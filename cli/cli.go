@@ -36,11 +36,18 @@ type Env struct {
 	Dir string
 	// Build is the binary's version and commit (Devel when unknown).
 	Build Build
+	// Compiled, when set, is called each time rules have been compiled: Run restores the
+	// garbage collector then (relaxStartupGC).
+	Compiled func()
 }
 
 // Run runs the command line args of the binary built as build and returns the exit code.
+// It is the process's entry point (called once, by main): it sets the process's garbage
+// collector while the rules compile.
 func Run(ctx context.Context, build Build, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	dir, _ := os.Getwd()
+	restoreGC := relaxStartupGC(os.Getenv)
+	defer restoreGC()
 	return RunEnv(ctx, args, Env{
 		Build: build,
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
@@ -51,6 +58,7 @@ func Run(ctx context.Context, build Build, args []string, stdin io.Reader, stdou
 		Width:            func() int { return terminalWidth(stdout) },
 		Now:              time.Now,
 		Dir:              dir,
+		Compiled:         restoreGC,
 	})
 }
 

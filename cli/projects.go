@@ -187,6 +187,9 @@ func (p *projects) build(cfg *config.Config) (*profile, error) {
 		if err != nil {
 			return nil, &exitError{code: ExitError, err: fmt.Errorf("compile rules:\n%w", err)}
 		}
+		if p.env.Compiled != nil {
+			p.env.Compiled()
+		}
 		c = &compiled{set: set, engine: engine}
 		p.compiled[key] = c
 	}

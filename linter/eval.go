@@ -26,13 +26,15 @@ import (
 // packages and kept. Before each package the query calls evaluatingName, so that a rule
 // stopped for time or memory can be named.
 
-// compileRules compiles the modules of set with the sandbox's capabilities. The type check
-// of the built-in rules is done by their tests; it is run here only when users' modules are
-// among them.
+// compileRules compiles the modules of set with the sandbox's capabilities. The stages of the
+// compiler that only check, and report errors in, what the rules say (types, conflicts,
+// recursion, undefined and void calls, unsafe heads) are run on the built-in rules by their
+// tests, which compile them with every stage; a run skips them unless users' modules are
+// among the rules. The stages that rewrite the rules or index them run always.
 func compileRules(set *rules.Set) (*ast.Compiler, []func(*rego.Rego), error) {
 	compiler := ast.NewCompiler().WithCapabilities(rules.Capabilities(ruleDeclarations())).WithEnablePrintStatements(false)
 	if !set.HasCustom() {
-		compiler = compiler.WithSkipStages(ast.StageCheckTypes)
+		compiler = compiler.WithSkipStages(builtinSkippedStages()...)
 	}
 	compiler.Compile(set.Modules)
 	if compiler.Failed() {
@@ -40,6 +42,17 @@ func compileRules(set *rules.Set) (*ast.Compiler, []func(*rego.Rego), error) {
 	}
 	funcs := append(builtins.Functions(), rego.Function2(evaluatingDecl(), evaluating))
 	return compiler, funcs, nil
+}
+
+// builtinSkippedStages are the compiler stages a run of the built-in rules alone skips: each
+// only reports errors, none changes the compiled rules, and the rule tests run them all.
+func builtinSkippedStages() []ast.StageID {
+	return []ast.StageID{
+		ast.StageCheckKeywordOverrides, ast.StageCheckVoidCalls, ast.StageCheckRuleConflicts,
+		ast.StageCheckUndefinedFuncs, ast.StageCheckSafetyRuleHeads, ast.StageCheckRecursion,
+		ast.StageCheckTypes, ast.StageCheckUnsafeBuiltins, ast.StageCheckDeprecatedBuiltins,
+		ast.StageBuildRequiredCapabilities,
+	}
 }
 
 // ruleDeclarations are the tool's built-ins the rules are compiled with, and the one the

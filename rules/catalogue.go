@@ -101,28 +101,34 @@ type Set struct {
 	custom      map[string]bool
 }
 
-// Builtin reads the embedded rules.
+// Builtin reads the embedded rules. Their catalogue entries come from catalogue_gen.go, which
+// `go generate` writes from the modules' METADATA annotations: parsing the annotations is a
+// cost every run would pay at start for the same result, so the modules are parsed without.
 func Builtin() (*Set, error) {
 	s := &Set{Modules: map[string]*ast.Module{}, byID: map[string]*Rule{}, byPkg: map[string]*Rule{}, custom: map[string]bool{}}
 	files, err := fs.Glob(builtin, "*/*.rego")
 	if err != nil {
 		return nil, err
 	}
+	meta := newGenerated()
 	for _, name := range files {
 		src, err := builtin.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		mod, err := ParseModule("rules/"+name, string(src))
+		mod, err := parseBuiltin("rules/"+name, string(src))
 		if err != nil {
 			return nil, FormatError(err)
 		}
-		if err := s.add("rules/"+name, mod, false, func(string) string {
+		if err := s.addModule("rules/"+name, mod, false, func(string) string {
 			doc, _ := builtin.ReadFile(path.Join(path.Dir(name), "README.md"))
 			return string(doc)
-		}); err != nil {
+		}, meta.rule); err != nil {
 			return nil, err
 		}
+	}
+	if err := meta.allUsed(); err != nil {
+		return nil, err
 	}
 	for _, m := range s.Modules {
 		if !slices.ContainsFunc(s.builtinPkgs, func(r ast.Ref) bool { return r.Equal(m.Package.Path) }) {
@@ -141,8 +147,21 @@ func ParseModule(file, src string) (*ast.Module, error) {
 	return ast.ParseModuleWithOpts(file, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 }
 
-// add parses one module; a module whose package is a rule adds that rule to the catalogue.
+// parseBuiltin parses a built-in module as v1 Rego, without its annotations: the catalogue
+// has them from catalogue_gen.go.
+func parseBuiltin(file, src string) (*ast.Module, error) {
+	return ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+}
+
+// add adds one module of a user's; a module whose package is a rule adds that rule to the
+// catalogue, as its METADATA annotations describe it.
 func (s *Set) add(file string, mod *ast.Module, custom bool, doc func(id string) string) error {
+	return s.addModule(file, mod, custom, doc, ruleFromAnnotations)
+}
+
+// addModule adds one module; a module whose package is a rule adds that rule to the catalogue,
+// as meta describes it.
+func (s *Set) addModule(file string, mod *ast.Module, custom bool, doc func(id string) string, meta func(file, pkg string, mod *ast.Module) (*Rule, error)) error {
 	s.Modules[file] = mod
 	if custom {
 		s.custom[file] = true
@@ -151,7 +170,7 @@ func (s *Set) add(file string, mod *ast.Module, custom bool, doc func(id string)
 		return nil
 	}
 	pkg := strings.TrimPrefix(mod.Package.Path.String(), "data.")
-	r, err := ruleFromAnnotations(file, pkg, mod)
+	r, err := meta(file, pkg, mod)
 	if err != nil {
 		return err
 	}
@@ -211,124 +230,6 @@ func (s *Set) IDs() []string {
 		ids[i] = r.ID
 	}
 	return ids
-}
-
-func ruleFromAnnotations(file, pkg string, mod *ast.Module) (*Rule, error) {
-	var ann *ast.Annotations
-	for _, a := range mod.Annotations {
-		if a.Scope == "package" {
-			ann = a
-		}
-	}
-	if ann == nil {
-		return nil, fmt.Errorf("%s: package %s has no METADATA block (title, description, custom.id, custom.level)", file, pkg)
-	}
-	r := &Rule{Package: pkg, File: file, Title: ann.Title, Description: strings.TrimSpace(ann.Description), Engine: "rego"}
-	for _, rr := range ann.RelatedResources {
-		r.Related = append(r.Related, rr.Ref.String())
-	}
-	c := ann.Custom
-	str := func(key string) string { v, _ := c[key].(string); return v }
-	list := func(key string) ([]string, error) {
-		raw, ok := c[key]
-		if !ok {
-			return nil, nil
-		}
-		items, ok := raw.([]any)
-		if !ok {
-			return nil, fmt.Errorf("%s: custom.%s must be a list of strings", file, key)
-		}
-		var out []string
-		for _, it := range items {
-			s, ok := it.(string)
-			if !ok {
-				return nil, fmt.Errorf("%s: custom.%s must be a list of strings", file, key)
-			}
-			out = append(out, s)
-		}
-		return out, nil
-	}
-	r.ID = str("id")
-	if r.ID == "" {
-		return nil, fmt.Errorf("%s: METADATA lacks custom.id", file)
-	}
-	at := file
-	if ann.Location != nil {
-		at = fmt.Sprintf("%s:%d:%d", file, ann.Location.Row, ann.Location.Col)
-	}
-	if why := validID(r.ID); why != "" {
-		return nil, fmt.Errorf("%s: custom.id %q %s", at, r.ID, why)
-	}
-	if r.Title == "" {
-		return nil, fmt.Errorf("%s: METADATA lacks a title", file)
-	}
-	lvl, err := finding.ParseLevel(str("level"), false)
-	if err != nil {
-		return nil, fmt.Errorf("%s: custom.level: %w", file, err)
-	}
-	r.Level = lvl
-	if r.Levels, err = levelsOf(file, lvl, c["levels"]); err != nil {
-		return nil, err
-	}
-	if r.Kinds, err = list("kinds"); err != nil {
-		return nil, err
-	}
-	for _, k := range r.Kinds {
-		if k != "parameter" && k != "opsitemgroup" {
-			return nil, fmt.Errorf("%s: custom.kinds: unknown kind %q (want parameter, opsitemgroup)", file, k)
-		}
-	}
-	if r.Requires, err = list("requires"); err != nil {
-		return nil, err
-	}
-	for _, f := range r.Requires {
-		if !slices.Contains([]string{"arn", "tier", "type", "key"}, f) {
-			return nil, fmt.Errorf("%s: custom.requires: unknown fact %q (want arn, tier, type, key)", file, f)
-		}
-	}
-	if r.Needs, err = list("needs"); err != nil {
-		return nil, err
-	}
-	for _, k := range r.Needs {
-		if !slices.Contains(StatementKeys(), k) {
-			return nil, fmt.Errorf("%s: custom.needs: unknown statement key %q (want %s)", at, k, strings.Join(StatementKeys(), ", "))
-		}
-	}
-	r.Source = str("source")
-	r.Inference, _ = c["inference"].(bool)
-	r.Fixable, _ = c["fixable"].(bool)
-	if e := str("engine"); e != "" {
-		r.Engine = e
-	}
-	return r, nil
-}
-
-// levelsOf reads custom.levels: the levels a rule's findings take, most severe first, the
-// first being custom.level. Without it, the rule has its one level.
-func levelsOf(file string, level finding.Level, raw any) ([]finding.Level, error) {
-	if raw == nil {
-		return []finding.Level{level}, nil
-	}
-	items, ok := raw.([]any)
-	if !ok || len(items) == 0 {
-		return nil, fmt.Errorf("%s: custom.levels must be a list of levels, the first being custom.level", file)
-	}
-	out := make([]finding.Level, 0, len(items))
-	for i, it := range items {
-		name, _ := it.(string)
-		l, err := finding.ParseLevel(name, false)
-		if err != nil {
-			return nil, fmt.Errorf("%s: custom.levels: %w", file, err)
-		}
-		switch {
-		case i == 0 && l != level:
-			return nil, fmt.Errorf("%s: custom.levels starts with %s, but custom.level is %s: list the default level first", file, l, level)
-		case i > 0 && l >= out[i-1]:
-			return nil, fmt.Errorf("%s: custom.levels must go from the most severe to the least, each once", file)
-		}
-		out = append(out, l)
-	}
-	return out, nil
 }
 
 // HasLevel reports whether l is one of the levels the rule's findings take.
