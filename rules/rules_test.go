@@ -199,3 +199,20 @@ func withBuiltins() *ast.Capabilities {
 	}
 	return caps
 }
+
+// TestBuiltinHoldsNoTests: the engine compiles the rules and helpers only, not their tests,
+// which cost parse and compile time at every start and would run in a user's ssmpolicy test.
+func TestBuiltinHoldsNoTests(t *testing.T) {
+	s, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range s.Modules {
+		if strings.HasSuffix(name, "_test.rego") {
+			t.Errorf("module %s (package %v) is a test", name, m.Package.Path)
+		}
+	}
+	if _, ok := s.Modules["rules/lib/patterns.rego"]; !ok {
+		t.Errorf("the helpers are missing: %d modules", len(s.Modules))
+	}
+}
