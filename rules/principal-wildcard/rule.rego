@@ -21,6 +21,7 @@ import data.ssmpolicy.statements
 import data.ssmpolicy.target
 
 report contains findings.at_help(p.path, msg, _help) if {
+	_any_wildcard
 	some st in statements.list
 	statements.allow(st)
 	some p in principals.of(st, "Principal")
@@ -28,6 +29,13 @@ report contains findings.at_help(p.path, msg, _help) if {
 	p.value == "*"
 	not principals.pinned(st)
 	msg := concat("", ["the principal \"*\" grants every AWS account", _unpinned(st)])
+}
+
+# _any_wildcard holds when some principal of the policy is "*": the statements are gone through
+# only then (the common policy names accounts).
+_any_wildcard if {
+	some e in principals.entries
+	e.value == "*"
 }
 
 # _unpinned(st) says why a condition on a pinning key does not pin, when there is one.
