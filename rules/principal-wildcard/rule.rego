@@ -33,10 +33,7 @@ report contains findings.at_help(p.path, msg, _help) if {
 
 # _any_wildcard holds when some principal of the policy is "*": the statements are gone through
 # only then (the common policy names accounts).
-_any_wildcard if {
-	some e in principals.entries
-	e.value == "*"
-}
+_any_wildcard if principals.by_value["*"]
 
 # _unpinned(st) says why a condition on a pinning key does not pin, when there is one.
 _unpinned(st) := sprintf(": the condition on %s does not pin it, since %s", [p.key, p.why]) if {
