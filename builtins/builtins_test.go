@@ -67,18 +67,18 @@ func TestRegistered(t *testing.T) {
 // TestThroughRego calls each built-in from Rego, as the rules do.
 func TestThroughRego(t *testing.T) {
 	cases := map[string]string{
-		`x := ssmpolicy.policy.statements({"Statement": {"Effect": "Allow"}})`:              `[{"path": ["Statement"], "value": {"Effect": "Allow"}}]`,
-		`x := ssmpolicy.policy.actions({"Statement": [{"Effect": "Deny", "Action": "A"}]})`: `[{"allow": false, "lower": "a", "path": ["Statement", 0, "Action"], "value": "A"}]`,
-		`x := ssmpolicy.policy.resources({"Statement": [{"NotResource": ["r"]}]})`:          `[{"allow": false, "name": "NotResource", "path": ["Statement", 0, "NotResource", 0], "value": "r"}]`,
-		`x := count(ssmpolicy.policy.principals({"Statement": [{"Principal": "*"}]}))`:      `1`,
-		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:    `{"account": "111122223333", "help": "", "kind": "role", "partition": "aws", "problem": ""}`,
-		`x := ssmpolicy.arn.parse("arn:aws:ssm:us-east-1:111122223333:parameter/a:b")`:      `{"account": "111122223333", "partition": "aws", "region": "us-east-1", "resource": "parameter/a:b", "service": "ssm"}`,
-		`x := ssmpolicy.action.name("ssm:getparameter")`:                                    `"ssm:GetParameter"`,
-		`x := ssmpolicy.action.shareable("parameter")`:                                      `["ssm:describeparameters", "ssm:getparameter", "ssm:getparameterhistory", "ssm:getparameters"]`,
-		`x := count(ssmpolicy.action.managed_permissions("parameter"))`:                     `2`,
-		`x := ssmpolicy.action.matches("ssm:GetParameter?", "")`:                            `["ssm:getparameters"]`,
-		`x := ssmpolicy.condition.operator("forallvalues:stringlikeifexists").spelled`:      `"ForAllValues:StringLikeIfExists"`,
-		`x := ssmpolicy.condition.value_ok("ip", "2001:db8::/32")`:                          `true`,
+		`x := ssmpolicy.policy.statements({"Statement": {"Effect": "Allow"}})`:                   `[{"path": ["Statement"], "value": {"Effect": "Allow"}}]`,
+		`x := ssmpolicy.policy.actions({"Statement": [{"Effect": "Deny", "Action": "A"}]})`:      `[{"allow": false, "lower": "a", "path": ["Statement", 0, "Action"], "value": "A"}]`,
+		`x := ssmpolicy.policy.resources({"Statement": [{"NotResource": ["r"]}]})`:               `[{"allow": false, "name": "NotResource", "path": ["Statement", 0, "NotResource", 0], "value": "r"}]`,
+		`x := count(ssmpolicy.policy.principals({"Statement": [{"Principal": "*"}]}))`:           `1`,
+		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:         `{"account": "111122223333", "help": "", "kind": "role", "partition": "aws", "problem": ""}`,
+		`x := ssmpolicy.arn.parse("arn:aws:ssm:us-east-1:111122223333:parameter/a:b")`:           `{"account": "111122223333", "partition": "aws", "region": "us-east-1", "resource": "parameter/a:b", "service": "ssm"}`,
+		`x := ssmpolicy.action.name("ssm:getparameter")`:                                         `"ssm:GetParameter"`,
+		`x := ssmpolicy.action.shareable("parameter")`:                                           `["ssm:describeparameters", "ssm:getparameter", "ssm:getparameterhistory", "ssm:getparameters"]`,
+		`x := count(ssmpolicy.action.managed_permissions("parameter"))`:                          `2`,
+		`x := ssmpolicy.action.matches("ssm:GetParameter?", "")`:                                 `["ssm:getparameters"]`,
+		`x := ssmpolicy.condition.operator("forallvalues:stringlikeifexists").spelled`:           `"ForAllValues:StringLikeIfExists"`,
+		`x := ssmpolicy.condition.value_ok("ip", "2001:db8::/32")`:                               `true`,
 		`x := ssmpolicy.list.group([{"k": "a", "n": 1}, {"k": "b"}, {"k": "a", "n": 2}], "k").a`: `[{"k": "a", "n": 1}, {"k": "a", "n": 2}]`,
 	}
 	for q, want := range cases {
