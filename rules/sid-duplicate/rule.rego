@@ -39,6 +39,7 @@ _first := {sid: min(firsts) |
 }
 
 report contains findings.at_help(["Statement", i, "Sid"], msg, "rename this one") if {
+	count(_sids) > 1
 	_repeated
 	some [i, sid] in _sids
 	f := _first[sid]
