@@ -50,6 +50,7 @@ func all() []builtin {
 	add2(actionMatchesDecl(), actionMatches)
 	add1(conditionOperatorDecl(), conditionOperator)
 	add2(conditionValueOKDecl(), conditionValueOK)
+	add2(listGroupDecl(), listGroup)
 	return out
 }
 

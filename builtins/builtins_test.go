@@ -42,8 +42,8 @@ func evalRego(t *testing.T, query string) any {
 // with a description and a typed declaration, and leave OPA's global tables untouched.
 func TestRegistered(t *testing.T) {
 	decls, fns, tests, sigs := Declarations(), Functions(), ForTests(), Signatures()
-	if len(decls) != 12 || len(fns) != len(decls) || len(tests) != len(decls) || len(sigs) != len(decls) {
-		t.Fatalf("%d declarations, %d functions, %d for tests, %d signatures: want 12 of each", len(decls), len(fns), len(tests), len(sigs))
+	if len(decls) != 13 || len(fns) != len(decls) || len(tests) != len(decls) || len(sigs) != len(decls) {
+		t.Fatalf("%d declarations, %d functions, %d for tests, %d signatures: want 13 of each", len(decls), len(fns), len(tests), len(sigs))
 	}
 	for _, tb := range tests {
 		d, ok := decls[tb.Decl.Name]
@@ -67,18 +67,19 @@ func TestRegistered(t *testing.T) {
 // TestThroughRego calls each built-in from Rego, as the rules do.
 func TestThroughRego(t *testing.T) {
 	cases := map[string]string{
-		`x := ssmpolicy.policy.statements({"Statement": {"Effect": "Allow"}})`:              `[{"path": ["Statement"], "value": {"Effect": "Allow"}}]`,
-		`x := ssmpolicy.policy.actions({"Statement": [{"Effect": "Deny", "Action": "A"}]})`: `[{"allow": false, "lower": "a", "path": ["Statement", 0, "Action"], "value": "A"}]`,
-		`x := ssmpolicy.policy.resources({"Statement": [{"NotResource": ["r"]}]})`:          `[{"allow": false, "name": "NotResource", "path": ["Statement", 0, "NotResource", 0], "value": "r"}]`,
-		`x := count(ssmpolicy.policy.principals({"Statement": [{"Principal": "*"}]}))`:      `1`,
-		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:    `{"account": "111122223333", "help": "", "kind": "role", "partition": "aws", "problem": ""}`,
-		`x := ssmpolicy.arn.parse("arn:aws:ssm:us-east-1:111122223333:parameter/a:b")`:      `{"account": "111122223333", "partition": "aws", "region": "us-east-1", "resource": "parameter/a:b", "service": "ssm"}`,
-		`x := ssmpolicy.action.name("ssm:getparameter")`:                                    `"ssm:GetParameter"`,
-		`x := ssmpolicy.action.shareable("parameter")`:                                      `["ssm:describeparameters", "ssm:getparameter", "ssm:getparameterhistory", "ssm:getparameters"]`,
-		`x := count(ssmpolicy.action.managed_permissions("parameter"))`:                     `2`,
-		`x := ssmpolicy.action.matches("ssm:GetParameter?", "")`:                            `["ssm:getparameters"]`,
-		`x := ssmpolicy.condition.operator("forallvalues:stringlikeifexists").spelled`:      `"ForAllValues:StringLikeIfExists"`,
-		`x := ssmpolicy.condition.value_ok("ip", "2001:db8::/32")`:                          `true`,
+		`x := ssmpolicy.policy.statements({"Statement": {"Effect": "Allow"}})`:                   `[{"path": ["Statement"], "value": {"Effect": "Allow"}}]`,
+		`x := ssmpolicy.policy.actions({"Statement": [{"Effect": "Deny", "Action": "A"}]})`:      `[{"allow": false, "lower": "a", "path": ["Statement", 0, "Action"], "value": "A"}]`,
+		`x := ssmpolicy.policy.resources({"Statement": [{"NotResource": ["r"]}]})`:               `[{"allow": false, "name": "NotResource", "path": ["Statement", 0, "NotResource", 0], "value": "r"}]`,
+		`x := count(ssmpolicy.policy.principals({"Statement": [{"Principal": "*"}]}))`:           `1`,
+		`x := ssmpolicy.principal.describe("AWS", "arn:aws:iam::111122223333:role/app")`:         `{"account": "111122223333", "help": "", "kind": "role", "partition": "aws", "problem": ""}`,
+		`x := ssmpolicy.arn.parse("arn:aws:ssm:us-east-1:111122223333:parameter/a:b")`:           `{"account": "111122223333", "partition": "aws", "region": "us-east-1", "resource": "parameter/a:b", "service": "ssm"}`,
+		`x := ssmpolicy.action.name("ssm:getparameter")`:                                         `"ssm:GetParameter"`,
+		`x := ssmpolicy.action.shareable("parameter")`:                                           `["ssm:describeparameters", "ssm:getparameter", "ssm:getparameterhistory", "ssm:getparameters"]`,
+		`x := count(ssmpolicy.action.managed_permissions("parameter"))`:                          `2`,
+		`x := ssmpolicy.action.matches("ssm:GetParameter?", "")`:                                 `["ssm:getparameters"]`,
+		`x := ssmpolicy.condition.operator("forallvalues:stringlikeifexists").spelled`:           `"ForAllValues:StringLikeIfExists"`,
+		`x := ssmpolicy.condition.value_ok("ip", "2001:db8::/32")`:                               `true`,
+		`x := ssmpolicy.list.group([{"k": "a", "n": 1}, {"k": "b"}, {"k": "a", "n": 2}], "k").a`: `[{"k": "a", "n": 1}, {"k": "a", "n": 2}]`,
 	}
 	for q, want := range cases {
 		got := evalRego(t, q)
@@ -114,6 +115,7 @@ func TestBadArguments(t *testing.T) {
 		`x := ssmpolicy.action.shareable("document")`,
 		`x := ssmpolicy.action.managed_permissions("")`,
 		`x := ssmpolicy.condition.value_ok("regex", "x")`,
+		`x := ssmpolicy.list.group({"k": "a"}, "k")`,
 	} {
 		c := newCompiler()
 		opts := append([]func(*rego.Rego){rego.Query(q), rego.Compiler(c), rego.StrictBuiltinErrors(true)}, Functions()...)

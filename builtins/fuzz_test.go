@@ -253,3 +253,62 @@ func FuzzConditionValue(f *testing.F) {
 		}
 	})
 }
+
+func FuzzListGroup(f *testing.F) {
+	for _, s := range []string{`[{"k": "a"}, {"k": "b"}, {"k": "a", "n": 1}]`, `[1, {"k": null}, {"j": 1}, {"k": [1]}]`, `[]`} {
+		f.Add(s, "k")
+	}
+	f.Fuzz(func(t *testing.T, doc, field string) {
+		var x any
+		if json.Unmarshal([]byte(doc), &x) != nil {
+			return
+		}
+		v, err := ast.InterfaceToValue(x)
+		if err != nil {
+			return
+		}
+		list, ok := v.(*ast.Array)
+		res, err := listGroup(rego.BuiltinContext{}, ast.NewTerm(v), str(field))
+		if (err == nil) != ok {
+			t.Fatalf("group(%s, %q): error %v for an array: %v", doc, field, err, ok)
+		}
+		if !ok {
+			return
+		}
+		again, _ := listGroup(rego.BuiltinContext{}, ast.NewTerm(v), str(field))
+		if res.Value.Compare(again.Value) != 0 {
+			t.Fatalf("group(%s, %q) gives two results", doc, field)
+		}
+		// Each object with the field is in the group of its value, in list order, and nothing
+		// else is in any group.
+		groups := res.Value.(ast.Object)
+		seen := map[int]int{} // group size so far, by the position of its key in groups
+		total := 0
+		for i := 0; i < list.Len(); i++ {
+			o, isObj := list.Elem(i).Value.(ast.Object)
+			if !isObj || o.Get(str(field)) == nil {
+				continue
+			}
+			g := groups.Get(o.Get(str(field)))
+			if g == nil {
+				t.Fatalf("group(%s, %q): element %d is in no group", doc, field, i)
+			}
+			pos := 0
+			for j, k := range groups.Keys() {
+				if k.Equal(o.Get(str(field))) {
+					pos = j
+				}
+			}
+			if at := g.Value.(*ast.Array).Elem(seen[pos]); at == nil || !at.Equal(list.Elem(i)) {
+				t.Fatalf("group(%s, %q): element %d is not next in its group", doc, field, i)
+			}
+			seen[pos]++
+			total++
+		}
+		n := 0
+		groups.Foreach(func(_, g *ast.Term) { n += g.Value.(*ast.Array).Len() })
+		if n != total {
+			t.Fatalf("group(%s, %q) holds %d elements, want %d", doc, field, n, total)
+		}
+	})
+}

@@ -44,8 +44,7 @@ _grants(st) if "NotAction" in object.keys(st.value)
 # _granted is the union of the Allow statements' actions, lower-cased: IAM names are
 # case-insensitive.
 _granted contains a.lower if {
-	some a in actions.values
-	a.allow
+	some a in actions.by_allow[true]
 }
 
 _read_only := "AWSRAMDefaultPermissionSSMParameterReadOnly"
@@ -74,8 +73,7 @@ _any_not_action if {
 }
 
 _any_unknown if {
-	some a in actions.values
-	a.allow
+	some a in actions.by_allow[true]
 	text.unknown(a.value)
 }
 

@@ -21,10 +21,13 @@ import data.ssmpolicy.findings
 import data.ssmpolicy.text
 
 report contains findings.at_help(a.path, _message(a.value), _help) if {
-	some a in actions.values
-	not a.lower in actions.allowed
+	some name in _unlisted
+	some a in actions.by_lower[name]
 	count(actions.matched(a.value)) == 0
 }
+
+# _unlisted are the Action values, lower-cased, that are not actions the resource can share.
+_unlisted := object.keys(actions.by_lower) - actions.allowed
 
 # _service is the known service prefix of an action, lower-cased.
 _service(v) := s if {

@@ -13,6 +13,12 @@ import data.ssmpolicy.target
 # one pass over the statements, shared by the action rules.
 values := ssmpolicy.policy.actions(input.policy)
 
+# by_lower and by_allow index the values by their lower-cased form and by whether their
+# statement allows (ssmpolicy.list.group), so that a rule looks up the actions it is about.
+by_lower := ssmpolicy.list.group(values, "lower")
+
+by_allow := ssmpolicy.list.group(values, "allow")
+
 # _kind is the target's kind, or "" when it is not known.
 default _kind := ""
 

@@ -156,6 +156,21 @@ account_conditions(st) := [v |
 #   problem: what principal-format says about it, or "".
 entries := ssmpolicy.policy.principals(input.policy)
 
+# by_kind, by_type, by_value, by_account, by_partition and by_problem index the entries by
+# those fields, once per policy (the built-in ssmpolicy.list.group), so that a rule looks up
+# the principals it is about instead of going through all of them.
+by_kind := ssmpolicy.list.group(entries, "kind")
+
+by_type := ssmpolicy.list.group(entries, "type")
+
+by_value := ssmpolicy.list.group(entries, "value")
+
+by_account := ssmpolicy.list.group(entries, "account")
+
+by_partition := ssmpolicy.list.group(entries, "partition")
+
+by_problem := ssmpolicy.list.group(entries, "problem")
+
 # account(v) is the 12-digit account an AWS principal belongs to: the account itself, its
 # root ARN, or the account of a user, role or session ARN; undefined when there is none.
 account(v) := a if {

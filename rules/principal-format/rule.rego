@@ -20,8 +20,9 @@ import data.ssmpolicy.principals
 import data.ssmpolicy.statements
 
 report contains findings.at_help(e.path, e.problem, e.help) if {
-	some e in principals.entries
-	e.problem != ""
+	some problem, group in principals.by_problem
+	problem != ""
+	some e in group
 }
 
 # An account named by aws:PrincipalAccount, pinning a wildcard principal or not, is an account

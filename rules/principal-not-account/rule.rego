@@ -25,7 +25,9 @@ import data.ssmpolicy.text
 # granted (not-principal reports NotPrincipal with Allow). A principal of the account that owns
 # the resource is principal-self's: its fix is to remove it, not to name the account.
 _granted contains e if {
-	some e in principals.entries
+	some kind, group in principals.by_kind
+	_what[kind]
+	some e in group
 	e.allow
 	e.element == "Principal"
 	not _own(e)

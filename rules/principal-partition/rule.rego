@@ -25,9 +25,10 @@ _resource_partition := p if {
 }
 
 report contains findings.at_help(e.path, msg, help) if {
-	some e in principals.entries
-	e.partition in arns.partitions
-	e.partition != _resource_partition
+	some partition, group in principals.by_partition
+	partition in arns.partitions
+	partition != _resource_partition
+	some e in group
 	msg := sprintf(
 		"%s is in the %s partition, but the resource is in %s, and partitions are separate",
 		[text.quoted(e.value), e.partition, _resource_partition],
@@ -37,8 +38,7 @@ report contains findings.at_help(e.path, msg, help) if {
 
 report contains findings.at_help(e.path, msg, help) if {
 	_resource_partition != "aws-cn"
-	some e in principals.entries
-	e.type == "Service"
+	some e in principals.by_type.Service
 	endswith(e.value, ".amazonaws.com.cn")
 	msg := sprintf(
 		"%q is a service principal of the China partition (aws-cn), but the resource is in %s",

@@ -28,15 +28,17 @@ _owner := input.resource.account if {
 _help := "remove it: IAM policies in the account that owns the resource grant access there"
 
 report contains findings.at_help(e.path, msg, _help) if {
-	some e in principals.entries
+	some e in principals.by_account[_owner]
 	e.allow
 	e.element == "Principal"
 	e.type == "AWS"
-	e.account == _owner
 	msg := sprintf("%s, which owns this resource and needs no resource policy to reach it", [_who(e.value)])
 }
 
+# (Only a wildcard principal is pinned to accounts by a condition.)
 report contains findings.at_help(a.path, msg, _help) if {
+	_owner
+	principals.by_value["*"]
 	some st in statements.list
 	some a in principals.condition_accounts(st)
 	principals.account(a.value) == _owner

@@ -21,6 +21,7 @@ import data.ssmpolicy.statements
 import data.ssmpolicy.target
 
 report contains findings.at_help(p.path, msg, _help) if {
+	_any_wildcard
 	some st in statements.list
 	statements.allow(st)
 	some p in principals.of(st, "Principal")
@@ -29,6 +30,10 @@ report contains findings.at_help(p.path, msg, _help) if {
 	not principals.pinned(st)
 	msg := concat("", ["the principal \"*\" grants every AWS account", _unpinned(st)])
 }
+
+# _any_wildcard holds when some principal of the policy is "*": the statements are gone through
+# only then (the common policy names accounts).
+_any_wildcard if principals.by_value["*"]
 
 # _unpinned(st) says why a condition on a pinning key does not pin, when there is one.
 _unpinned(st) := sprintf(": the condition on %s does not pin it, since %s", [p.key, p.why]) if {

@@ -40,8 +40,12 @@ _first := {sid: min(firsts) |
 
 report contains findings.at_help(["Statement", i, "Sid"], msg, "rename this one") if {
 	count(_sids) > 1
+	_repeated
 	some [i, sid] in _sids
 	f := _first[sid]
 	f < i
 	msg := sprintf("the Sid %q is already used by statement %d, and Sids must be unique within a policy", [sid, f])
 }
+
+# _repeated holds when two statements have the same Sid: _first is computed only then.
+_repeated if count({sid | some [_, sid] in _sids}) < count(_sids)
