@@ -56,11 +56,13 @@ type RunOptions struct {
 	Progress *Progress
 }
 
-// job is one unit of work for a worker: a file to read, or a target a manifest declared.
+// job is one unit of work for a worker: a file to read, a target a manifest declared, or the
+// problems a manifest has outside its targets.
 type job struct {
-	path   string // display path of a file to read, or of the manifest declaring target
-	src    []byte // content already read (standard input)
-	target *input.Target
+	path     string // display path of a file to read, or of the manifest declaring target
+	src      []byte // content already read (standard input)
+	target   *input.Target
+	problems []input.Problem
 }
 
 // Run checks everything opts names and returns the report. It never stops at the first bad
@@ -240,20 +242,8 @@ func (r *runState) checkAll() {
 		}
 	}
 
-	// Manifests first: the policy files they name are checked with their context, and not a
-	// second time on their own when a directory walk also finds them.
-	manifests, refs := r.readManifests(stdin)
-	r.count(len(manifests), 0, 0)
-
 	jobs := make(chan job, r.workers*4)
-	go r.produce(jobs, manifests, refs, stdin)
-
-	// Problems a manifest has outside its targets.
-	for _, m := range sortedManifests(manifests) {
-		if p, err := r.project(m.path); err == nil {
-			r.fileProblems(p, m.problems)
-		}
-	}
+	go r.produce(jobs, stdin)
 
 	var wg sync.WaitGroup
 	for range r.workers {
@@ -268,9 +258,12 @@ func (r *runState) checkAll() {
 	wg.Wait()
 }
 
-// produce sends the jobs: standard input, the targets of each manifest, then the files that
-// are neither manifests nor named by one.
-func (r *runState) produce(jobs chan<- job, manifests map[string]*manifest, refs map[string]bool, stdin []byte) {
+// produce sends the jobs: the targets of each manifest (standard input's first) as each is
+// read, then standard input when it is not a manifest, then the files that are neither
+// manifests nor named by one. Manifests come first so that the policy files they name are
+// checked with their context, and not a second time on their own when a directory walk also
+// finds them.
+func (r *runState) produce(jobs chan<- job, stdin []byte) {
 	defer close(jobs)
 	send := func(j job) bool {
 		select {
@@ -280,25 +273,17 @@ func (r *runState) produce(jobs chan<- job, manifests map[string]*manifest, refs
 			return false
 		}
 	}
-	if _, isManifest := manifests[r.stdinName]; stdin != nil && !isManifest && !send(job{path: r.stdinName, src: stdin}) {
-		return
-	}
-	for _, m := range sortedManifests(manifests) {
-		// Targets are read again here and go straight to the workers, one at a time, so
-		// that memory does not grow with the number of policies a manifest names.
-		_, err := r.opts.Reader.StreamManifest(m.file, func(t *input.Target) bool {
-			attachEntryProblems(t, m.entries)
-			return send(job{path: m.path, target: t})
-		})
-		if err != nil {
-			r.fail(finding.Failure{File: m.path, Message: err.Error()})
-		}
-		if r.ctx.Err() != nil {
+	set := &manifestSet{paths: map[string]bool{}, refs: map[string]bool{}}
+	for _, c := range r.candidates(stdin) {
+		if _, ok := r.streamManifest(c, set, send); !ok || r.ctx.Err() != nil {
 			return
 		}
 	}
+	if stdin != nil && !set.paths[r.stdinName] && !send(job{path: r.stdinName, src: stdin}) {
+		return
+	}
 	for _, p := range r.exp.Files {
-		if _, isManifest := manifests[p]; isManifest || refs[absPath(p)] {
+		if set.paths[p] || set.refs[absPath(p)] {
 			continue
 		}
 		if !send(job{path: p}) {

@@ -1,11 +1,7 @@
 package linter
 
 import (
-	"bytes"
 	"fmt"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/finding"
@@ -13,88 +9,14 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 )
 
-// manifest is what the first pass keeps of a manifest: the file, the problems it has outside
-// its targets, and those of each entry that declares a target. Its targets are read again
-// when they are checked.
-type manifest struct {
-	path     string
-	file     *jsonpos.File
-	problems []input.Problem
-	entries  map[int][]input.Problem
-}
-
-func sortedManifests(m map[string]*manifest) []*manifest {
-	out := make([]*manifest, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b *manifest) int { return strings.Compare(a.path, b.path) })
-	return out
-}
-
-// readManifests finds the manifests among the files and standard input, and the policy
-// files they name. Only files that mention "resources" are parsed here; the rest are read
-// again, once, by the workers.
-func (r *runState) readManifests(stdin []byte) (map[string]*manifest, map[string]bool) {
-	var mu sync.Mutex
-	found := map[string]*manifest{}
-	refs := map[string]bool{}
-	consider := func(p string, src []byte) {
-		if !bytes.Contains(src, []byte("resources")) {
-			return
-		}
-		f := jsonpos.NewFile(p, src)
-		declared := map[int]bool{}
-		res, err := r.opts.Reader.StreamManifest(f, func(t *input.Target) bool { declare(declared, t); return true })
-		if err != nil {
-			r.fail(finding.Failure{File: p, Message: err.Error()})
-			return
-		}
-		if res.Kind != input.Manifest {
-			return
-		}
-		own, byEntry := splitEntryProblems(res.Problems, declared)
-		r.input(p)
-		mu.Lock()
-		found[p] = &manifest{path: p, file: f, problems: own, entries: byEntry}
-		for _, ref := range res.Refs {
-			refs[absPath(ref)] = true
-		}
-		mu.Unlock()
-	}
-	if stdin != nil {
-		consider(r.stdinName, stdin)
-	}
-	paths := make(chan string)
-	var wg sync.WaitGroup
-	for range r.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range paths {
-				src, err := readFile(p)
-				if err != nil {
-					continue // the worker reports read errors when it reads the file again
-				}
-				consider(p, src)
-			}
-		}()
-	}
-	for _, p := range r.exp.Files {
-		if r.ctx.Err() != nil {
-			break
-		}
-		paths <- p
-	}
-	close(paths)
-	wg.Wait()
-	return found, refs
-}
-
 func (r *runState) work(j job) {
 	p, err := r.project(j.path)
 	if err != nil {
 		r.fail(finding.Failure{File: j.path, Message: err.Error()})
+		return
+	}
+	if j.problems != nil {
+		r.fileProblems(p, j.problems)
 		return
 	}
 	if j.target != nil {
@@ -138,8 +60,8 @@ func (r *runState) work(j job) {
 	targets := res.Targets
 	problems := res.Problems
 	if res.Kind == input.Manifest {
-		// A manifest the first pass did not see (it changed in between): its targets are
-		// completed here as the first pass would have.
+		// A manifest the first pass did not take for one (it changed in between): its
+		// targets are completed here as the first pass would have.
 		declared := map[int]bool{}
 		for _, t := range targets {
 			declare(declared, t)
