@@ -2,6 +2,7 @@ package linter
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/pipeline"
+	"github.com/ssmpolicy/ssmpolicy/report"
 	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
@@ -63,6 +65,7 @@ type job struct {
 	src      []byte // content already read (standard input)
 	target   *input.Target
 	problems []input.Problem
+	seq      int // the job's place in the output order (see orderer)
 }
 
 // Run checks everything opts names and returns the report. It never stops at the first bad
@@ -70,7 +73,21 @@ type job struct {
 // ctx ends (Ctrl-C, SIGTERM) it returns at once, whatever read, parse or evaluation is under
 // way, with what was checked so far and a failure that says the run stopped.
 func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
+	c := &collector{}
+	rep, _ := e.Stream(ctx, opts, c) // a collector never fails
+	rep.Config, rep.Findings, rep.Suppressed = c.config, c.findings, c.suppressed
+	rep.Summarize()
+	return rep
+}
+
+// Stream is Run writing the report through out as the targets are checked, in the order of the
+// report, so that memory does not grow with the number of findings. The report it returns
+// has the summary, the configurations and the failures, not the findings; the error is the
+// first out returned, after which nothing more was written to it.
+func (e *Engine) Stream(ctx context.Context, opts RunOptions, out report.Stream) (*finding.Report, error) {
 	r := e.newRun(ctx, opts)
+	r.out = &writer{out: out, configs: r.configs}
+	r.ord = newOrderer(reorderWindow, r.out)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -80,7 +97,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 	case <-done:
 	case <-ctx.Done():
 	}
-	return r.finish()
+	return r.finish(), r.out.err
 }
 
 // runState is the state of one Run. Everything the workers report goes through its methods, which
@@ -93,6 +110,12 @@ type runState struct {
 	stdinName string
 	search    *searcher
 	workers   int
+
+	out *writer
+	ord *orderer
+	// profiles are the profiles the run's files may be checked with: the output waits for
+	// each (its configuration is named before the first finding) until it is first used.
+	profiles map[*Profile]bool
 
 	mu     sync.Mutex
 	closed bool
@@ -155,21 +178,31 @@ func (r *runState) input(path string) {
 	r.mu.Unlock()
 }
 
+// pipe is the pipeline of profile p. The first time p is used, the findings of its per-run
+// stages that need no other finding (the expired suppressions) join the output.
 func (r *runState) pipe(p *Profile) *pipeline.Pipeline {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	pp := r.pipes[p]
-	if pp == nil {
-		pp = pipeline.Standard(p.Engine.levels, p.Ignores)
-		r.pipes[p] = pp
+	if pp != nil {
+		r.mu.Unlock()
+		return pp
+	}
+	pp = pipeline.Standard(p.Engine.levels, p.Ignores)
+	r.pipes[p] = pp
+	r.mu.Unlock()
+	own := &finding.Report{}
+	pp.Finish(own)
+	r.ord.push(own.Findings)
+	if r.profiles[p] {
+		r.ord.unblock()
 	}
 	return pp
 }
 
-// add passes the findings of target t (nil for a file's problems outside any target) through
-// the per-target stages of its project's pipeline, shows apply what is kept, and adds them
-// to the report.
-func (r *runState) add(p *Profile, t *input.Target, found []finding.Finding) {
+// add passes the findings of target t (nil for a file's problems outside any target) of job
+// seq through the per-target stages of its project's pipeline, shows apply what is kept, and
+// hands them to the output.
+func (r *runState) add(seq int, p *Profile, t *input.Target, found []finding.Finding) {
 	b := &pipeline.Batch{Target: t, Findings: found}
 	r.pipe(p).ProcessTarget(b)
 	if t != nil {
@@ -178,45 +211,66 @@ func (r *runState) add(p *Profile, t *input.Target, found []finding.Finding) {
 		r.opts.Progress.add(0, 0, len(b.Findings))
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.closed {
+		r.mu.Unlock()
 		return // the run was stopped and has returned: nothing more is reported or sent
 	}
 	if t != nil && r.opts.Visit != nil {
 		r.opts.Visit(t, b.Findings)
 	}
-	r.rep.Findings = append(r.rep.Findings, b.Findings...)
-	r.rep.Suppressed = append(r.rep.Suppressed, b.Suppressed...)
+	r.mu.Unlock()
+	r.ord.add(seq, b.Findings, b.Suppressed)
 }
 
-// finish closes the run and completes its report: the per-run stages of each configuration's
-// pipeline, the configurations used, and a failure when the run was stopped.
-func (r *runState) finish() *finding.Report {
+// configs lists the configurations used so far, in the order of their names.
+func (r *runState) configs() []finding.ConfigUsed {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.closed = true
-	rep := r.rep
-	stopped := r.ctx.Err() != nil
-	if stopped {
-		rep.Failures = append(rep.Failures, finding.Failure{Message: "stopped: " + context.Cause(r.ctx).Error()})
+	out := []finding.ConfigUsed{}
+	for _, p := range r.sortedProfiles() {
+		if p.Config != "" {
+			out = append(out, finding.ConfigUsed{File: p.Config, Disabled: append([]string{}, p.Disabled...)})
+		}
 	}
+	return out
+}
+
+func (r *runState) sortedProfiles() []*Profile {
 	profiles := make([]*Profile, 0, len(r.pipes))
 	for p := range r.pipes {
 		profiles = append(profiles, p)
 	}
 	slices.SortFunc(profiles, func(a, b *Profile) int { return strings.Compare(a.Config, b.Config) })
+	return profiles
+}
+
+// finish closes the run, writes what is left and the end of the report, and returns the
+// report without its findings: the counts, the configurations used, the failures (one more
+// when the run was stopped).
+func (r *runState) finish() *finding.Report {
+	r.mu.Lock()
+	r.closed = true
+	stopped := r.ctx.Err() != nil
+	if stopped {
+		r.rep.Failures = append(r.rep.Failures, finding.Failure{Message: "stopped: " + context.Cause(r.ctx).Error()})
+	}
+	r.mu.Unlock()
+	r.ord.finish(stopped)
+	rep := r.rep
+	if n, file := r.ord.lateFindings(); n > 0 {
+		rep.Failures = append(rep.Failures, finding.Failure{File: file, Message: fmt.Sprintf("%d findings could not be written in order: a file changed while the run read it; run the check again", n)})
+	}
+	rep.Config = r.configs()
 	off := map[string]bool{}
-	for _, p := range profiles {
-		r.pipes[p].Finish(rep)
-		if p.Config != "" {
-			rep.Config = append(rep.Config, finding.ConfigUsed{File: p.Config, Disabled: append([]string{}, p.Disabled...)})
-			for _, id := range p.Disabled {
-				off[id] = true
-			}
+	for _, c := range rep.Config {
+		for _, id := range c.Disabled {
+			off[id] = true
 		}
 	}
-	rep.Summarize()
-	rep.Summary.Disabled = len(off)
+	sum := r.out.sum
+	sum.Files, sum.Targets, sum.Skipped, sum.Disabled = rep.Summary.Files, rep.Summary.Targets, rep.Summary.Skipped, len(off)
+	rep.Summary = sum
+	rep.Version = 1
 	if !stopped && r.opts.Warn != nil {
 		for i, dir := range r.exp.Dirs {
 			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs[absPath(f)] }) {
@@ -224,6 +278,7 @@ func (r *runState) finish() *finding.Report {
 			}
 		}
 	}
+	r.out.end(rep)
 	return rep
 }
 
@@ -242,6 +297,18 @@ func (r *runState) checkAll() {
 		}
 	}
 
+	r.profiles = map[*Profile]bool{}
+	paths := r.exp.Files
+	if r.exp.Stdin {
+		paths = append([]string{r.stdinName}, paths...)
+	}
+	for _, f := range paths {
+		if p, err := r.project(f); err == nil {
+			r.profiles[p.Profile] = true
+		}
+	}
+	r.ord.block(len(r.profiles))
+
 	jobs := make(chan job, r.workers*4)
 	go r.produce(jobs, stdin)
 
@@ -252,6 +319,7 @@ func (r *runState) checkAll() {
 			defer wg.Done()
 			for j := range jobs {
 				r.work(j)
+				r.ord.done(j.seq)
 			}
 		}()
 	}
@@ -259,13 +327,19 @@ func (r *runState) checkAll() {
 }
 
 // produce sends the jobs: the targets of each manifest (standard input's first) as each is
-// read, then standard input when it is not a manifest, then the files that are neither
-// manifests nor named by one. Manifests come first so that the policy files they name are
+// read, then the other files. Manifests come first so that the policy files they name are
 // checked with their context, and not a second time on their own when a directory walk also
-// finds them.
+// finds them. Each job gets its place in the output order (see orderer): the jobs of the
+// manifests, whose findings can be in any file, floor "".
 func (r *runState) produce(jobs chan<- job, stdin []byte) {
 	defer close(jobs)
-	send := func(j job) bool {
+	defer r.ord.sent()
+	send := func(j job, floor string) bool {
+		seq, ok := r.ord.reserve(floor)
+		if !ok {
+			return false
+		}
+		j.seq = seq
 		select {
 		case jobs <- j:
 			return true
@@ -273,21 +347,69 @@ func (r *runState) produce(jobs chan<- job, stdin []byte) {
 			return false
 		}
 	}
+	manifestJob := func(j job) bool { return send(j, "") }
 	set := &manifestSet{paths: map[string]bool{}, refs: map[string]bool{}}
+	maybe := map[string]bool{} // files that mention "resources" and were not manifests
 	for _, c := range r.candidates(stdin) {
-		if _, ok := r.streamManifest(c, set, send); !ok || r.ctx.Err() != nil {
+		isManifest, ok := r.streamManifest(c, set, manifestJob)
+		if !ok || r.ctx.Err() != nil {
 			return
 		}
+		if !isManifest {
+			maybe[c.path] = true
+		}
 	}
-	if stdin != nil && !set.paths[r.stdinName] && !send(job{path: r.stdinName, src: stdin}) {
+	if stdin != nil && !set.paths[r.stdinName] && !send(job{path: r.stdinName, src: stdin}, "") {
 		return
 	}
-	for _, p := range r.exp.Files {
-		if set.paths[p] || set.refs[absPath(p)] {
-			continue
-		}
-		if !send(job{path: p}) {
+	plain := r.plainJobs(set, maybe)
+	if len(plain) > 0 {
+		r.ord.setFuture(plain[0].floor)
+	}
+	for _, p := range plain {
+		if !send(job{path: p.path}, p.floor) {
 			return
 		}
 	}
+}
+
+// plainFile is a file to check on its own, and the floor of its findings.
+type plainFile struct{ path, floor string }
+
+// plainJobs lists the files that are neither manifests nor named by one, in the order they
+// are sent: first those whose findings can be anywhere (a file that mentions "resources" may
+// be read as a manifest after all), floor "", then the others by floor. A file's floor is its
+// name, or the name of a manifest of its project that names it when that sorts before (the
+// context search puts the findings on the manifest entry's facts in the manifest).
+func (r *runState) plainJobs(set *manifestSet, maybe map[string]bool) []plainFile {
+	var first, rest []plainFile
+	for _, p := range r.exp.Files {
+		switch {
+		case set.paths[p] || set.refs[absPath(p)]:
+		case maybe[p]:
+			first = append(first, plainFile{path: p})
+		default:
+			rest = append(rest, plainFile{path: p, floor: r.floor(p)})
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b plainFile) int { return strings.Compare(a.floor, b.floor) })
+	return append(first, rest...)
+}
+
+// floor is the lowest file name the findings of the file at path can be in.
+func (r *runState) floor(path string) string {
+	floor := path
+	if r.search == nil {
+		return floor
+	}
+	p, err := r.project(path)
+	if err != nil || p.Root == "" {
+		return floor
+	}
+	for _, e := range r.search.lookup(r.ctx, p.Root, path) {
+		if name := fileName(e.target.Origin); name < floor {
+			floor = name
+		}
+	}
+	return floor
 }

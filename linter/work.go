@@ -16,7 +16,7 @@ func (r *runState) work(j job) {
 		return
 	}
 	if j.problems != nil {
-		r.fileProblems(p, j.problems)
+		r.fileProblems(j.seq, p, j.problems)
 		return
 	}
 	if j.target != nil {
@@ -29,7 +29,7 @@ func (r *runState) work(j job) {
 			files = 1
 		}
 		r.count(files, 1, 0)
-		r.check(p, t, "")
+		r.check(j.seq, p, t, "")
 		return
 	}
 	src := j.src
@@ -53,7 +53,7 @@ func (r *runState) work(j job) {
 	r.input(j.path)
 	if res.Kind == input.Policy && r.search != nil && p.Root != "" {
 		if entries := r.search.lookup(r.ctx, p.Root, j.path); len(entries) > 0 {
-			r.checkInContext(p, j.path, src, entries)
+			r.checkInContext(j.seq, p, j.path, src, entries)
 			return
 		}
 	}
@@ -77,16 +77,16 @@ func (r *runState) work(j job) {
 		}
 	}
 	r.count(1, len(targets), 0)
-	r.fileProblems(p, problems)
+	r.fileProblems(j.seq, p, problems)
 	for _, t := range targets {
-		r.check(p, t, "")
+		r.check(j.seq, p, t, "")
 	}
 }
 
 // checkInContext checks the policy file at path as the target of each manifest entry that
 // names it. Findings on the policy are in the policy file; findings on the entry's facts are
 // where a check of the manifest puts them; all say which entry gave the context.
-func (r *runState) checkInContext(p *Project, path string, src []byte, entries []contextEntry) {
+func (r *runState) checkInContext(seq int, p *Project, path string, src []byte, entries []contextEntry) {
 	r.count(1, len(entries), 0)
 	for _, c := range entries {
 		t, err := c.forPolicy(path, src)
@@ -94,7 +94,7 @@ func (r *runState) checkInContext(p *Project, path string, src []byte, entries [
 			r.fail(finding.Failure{File: path, Message: err.Error()})
 			continue
 		}
-		r.check(p, t, c.where)
+		r.check(seq, p, t, c.where)
 	}
 }
 
@@ -121,7 +121,7 @@ func (r *runState) loadRef(p *Project, manifestPath string, t *input.Target) boo
 
 // check runs the checks on one target of project p; context names the manifest entry that
 // gave a policy file its facts in the context search.
-func (r *runState) check(p *Project, t *input.Target, context string) {
+func (r *runState) check(seq int, p *Project, t *input.Target, context string) {
 	if t.Policy != nil {
 		if err := enrich.Run(r.ctx, r.opts.Enrich, t); err != nil {
 			r.fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
@@ -137,18 +137,18 @@ func (r *runState) check(p *Project, t *input.Target, context string) {
 			found[i].Context = context
 		}
 	}
-	r.add(p.Profile, t, found)
+	r.add(seq, p.Profile, t, found)
 }
 
 // fileProblems reports the problems a file has outside any target (a manifest's own schema
 // violations and repeated keys): they carry no policy, so Check only places them, and the
 // pipeline gives them their levels and applies the configuration's suppressions.
-func (r *runState) fileProblems(p *Project, problems []input.Problem) {
+func (r *runState) fileProblems(seq int, p *Project, problems []input.Problem) {
 	if len(problems) == 0 {
 		return
 	}
 	found, _ := p.Profile.Engine.Check(r.ctx, &input.Target{Problems: problems})
-	r.add(p.Profile, nil, found)
+	r.add(seq, p.Profile, nil, found)
 }
 
 func fileName(l input.Location) string {
