@@ -24,7 +24,7 @@ func (s *setup) streamCheck(cmd *cobra.Command, env *Env, pub *publisher, more l
 	cs := &checkStream{outs: out, plan: plan, min: pub.min, failOn: s.projects.failOn}
 	opts, stop := s.options(env, s.paths, s.flags.workers, more)
 	defer stop()
-	def, _ := s.projects.defaultProject() // read by build already
+	def, _ := s.projects.defaultProject()                        // read by build already
 	rep, _ := def.Profile.Engine.Stream(cmd.Context(), opts, cs) // cs keeps the outputs' errors
 	return rep, cs.fails, errors.Join(append(cs.errs(), out.close()...)...)
 }
