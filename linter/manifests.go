@@ -35,7 +35,7 @@ func (r *runState) candidates(stdin []byte) []candidate {
 		go func() {
 			defer wg.Done()
 			for p := range paths {
-				src, err := readFile(p)
+				src, err := r.read(p)
 				if err != nil || !bytes.Contains(src, []byte("resources")) {
 					continue // a worker reports read errors when it reads the file again
 				}

@@ -85,7 +85,11 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 // has the summary, the configurations and the failures, not the findings; the error is the
 // first out returned, after which nothing more was written to it.
 func (e *Engine) Stream(ctx context.Context, opts RunOptions, out report.Stream) (*finding.Report, error) {
-	r := e.newRun(ctx, opts)
+	return e.newRun(ctx, opts).stream(out)
+}
+
+func (r *runState) stream(out report.Stream) (*finding.Report, error) {
+	ctx := r.ctx
 	r.out = &writer{out: out, configs: r.configs}
 	r.ord = newOrderer(reorderWindow, r.out)
 	done := make(chan struct{})
@@ -110,6 +114,8 @@ type runState struct {
 	stdinName string
 	search    *searcher
 	workers   int
+	// read reads an input file (readFile; a test counts the reads through it).
+	read func(string) ([]byte, error)
 
 	out *writer
 	ord *orderer
@@ -128,7 +134,7 @@ func (e *Engine) newRun(ctx context.Context, opts RunOptions) *runState {
 	r := &runState{ctx: ctx, opts: opts, exp: opts.Expanded, stdinName: opts.StdinName, workers: opts.Workers,
 		def:   &Project{Profile: &Profile{Engine: e, Ignores: opts.Ignores}},
 		rep:   &finding.Report{},
-		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: map[string]bool{}}
+		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: map[string]bool{}, read: readFile}
 	if r.exp == nil {
 		r.exp = Expand(opts.Paths)
 	}

@@ -34,7 +34,7 @@ func (r *runState) work(j job) {
 	}
 	src := j.src
 	if src == nil {
-		if src, err = readFile(j.path); err != nil {
+		if src, err = r.read(j.path); err != nil {
 			r.input(j.path)
 			r.fail(finding.Failure{File: j.path, Message: cleanErr(err).Error()})
 			return
@@ -107,7 +107,7 @@ func (r *runState) loadRef(p *Project, manifestPath string, t *input.Target) boo
 		if err != nil {
 			return nil, err
 		}
-		return readFile(real)
+		return r.read(real)
 	})
 	if err != nil {
 		loc := t.PolicyRefLoc
