@@ -80,7 +80,11 @@ func (r *runState) streamManifest(c candidate, set *manifestSet, send func(job) 
 				byEntry[i] = append(byEntry[i], p)
 			}
 		}
-		declare(declared, t)
+		// Only entries with problems need to be remembered as declaring a target: the
+		// manifest's own problems are told apart from theirs at the end.
+		if i, ok := entryIndex(t.Origin.Path); ok && len(byEntry[i]) > 0 {
+			declared[i] = true
+		}
 		attachEntryProblems(t, byEntry)
 		sent = true
 		stopped = !send(job{path: c.path, target: t})
