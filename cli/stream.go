@@ -43,9 +43,9 @@ type checkStream struct {
 	fixable map[finding.Key]bool
 	fail    finding.Level
 
-	fails          bool
-	fixed, hidden  int
-	started, ended bool
+	fails         bool
+	fixed, hidden int
+	started       bool
 }
 
 func (c *checkStream) Begin(m report.Meta) error {
