@@ -62,7 +62,7 @@ func (r *runState) candidates(stdin []byte) []candidate {
 // second time on their own.
 type manifestSet struct {
 	paths map[string]bool
-	refs  map[string]bool
+	refs  *pathSet
 }
 
 // streamManifest reads candidate c once: when it is a manifest, each target goes to the
@@ -103,7 +103,7 @@ func (r *runState) streamManifest(c candidate, set *manifestSet, send func(job) 
 	r.count(1, 0, 0)
 	set.paths[c.path] = true
 	for _, ref := range res.Refs {
-		set.refs[absPath(ref)] = true
+		set.refs.add(absPath(ref))
 	}
 	own, _ := splitEntryProblems(res.Problems, declared)
 	if len(own) > 0 && !send(job{path: c.path, problems: own}) {

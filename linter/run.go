@@ -127,14 +127,14 @@ type runState struct {
 	closed bool
 	rep    *finding.Report
 	pipes  map[*Profile]*pipeline.Pipeline
-	inputs map[string]bool // absolute paths of the files that held something to check
+	inputs *pathSet // absolute paths of the files that held something to check
 }
 
 func (e *Engine) newRun(ctx context.Context, opts RunOptions) *runState {
 	r := &runState{ctx: ctx, opts: opts, exp: opts.Expanded, stdinName: opts.StdinName, workers: opts.Workers,
 		def:   &Project{Profile: &Profile{Engine: e, Ignores: opts.Ignores}},
 		rep:   &finding.Report{},
-		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: map[string]bool{}, read: readFile}
+		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: newPathSet(), read: readFile}
 	if r.exp == nil {
 		r.exp = Expand(opts.Paths)
 	}
@@ -180,7 +180,7 @@ func (r *runState) count(files, targets, skipped int) {
 // input records that the file at path held something to check.
 func (r *runState) input(path string) {
 	r.mu.Lock()
-	r.inputs[absPath(path)] = true
+	r.inputs.add(absPath(path))
 	r.mu.Unlock()
 }
 
@@ -279,7 +279,7 @@ func (r *runState) finish() *finding.Report {
 	rep.Version = 1
 	if !stopped && r.opts.Warn != nil {
 		for i, dir := range r.exp.Dirs {
-			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs[absPath(f)] }) {
+			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs.has(absPath(f)) }) {
 				r.opts.Warn(noInputWarning(dir))
 			}
 		}
@@ -354,7 +354,7 @@ func (r *runState) produce(jobs chan<- job, stdin []byte) {
 		}
 	}
 	manifestJob := func(j job) bool { return send(j, "") }
-	set := &manifestSet{paths: map[string]bool{}, refs: map[string]bool{}}
+	set := &manifestSet{paths: map[string]bool{}, refs: newPathSet()}
 	maybe := map[string]bool{} // files that mention "resources" and were not manifests
 	for _, c := range r.candidates(stdin) {
 		isManifest, ok := r.streamManifest(c, set, manifestJob)
@@ -391,7 +391,7 @@ func (r *runState) plainJobs(set *manifestSet, maybe map[string]bool) []plainFil
 	var first, rest []plainFile
 	for _, p := range r.exp.Files {
 		switch {
-		case set.paths[p] || set.refs[absPath(p)]:
+		case set.paths[p] || set.refs.has(absPath(p)):
 		case maybe[p]:
 			first = append(first, plainFile{path: p})
 		default:
