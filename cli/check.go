@@ -200,6 +200,14 @@ func (f *checkFlags) buildFor(cmd *cobra.Command, env *Env, paths []string) (*se
 
 // run checks paths with the setup; more (Enrich, Visit) is filled in by apply and --live.
 func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, more linter.RunOptions) *finding.Report {
+	opts, stop := s.options(env, paths, workers, more)
+	defer stop()
+	def, _ := s.projects.defaultProject() // read by build already
+	return def.Profile.Engine.Run(cmd.Context(), opts)
+}
+
+// options are the run options of a check of paths, and what stops its progress line.
+func (s *setup) options(env *Env, paths []string, workers int, more linter.RunOptions) (linter.RunOptions, func()) {
 	opts := more
 	opts.Paths, opts.Stdin, opts.Reader, opts.Workers = paths, env.Stdin, s.reader, workers
 	if slices.Equal(paths, s.paths) {
@@ -211,13 +219,12 @@ func (s *setup) run(cmd *cobra.Command, env *Env, paths []string, workers int, m
 		opts.StdinName = filepath.Clean(s.flags.stdinFilename)
 	}
 	opts.Warn = func(w string) { warn(env, w) }
-	if s.progress {
-		p := startProgress(env.Stderr)
-		defer p.stop()
-		opts.Progress = p.counts
+	if !s.progress {
+		return opts, func() {}
 	}
-	def, _ := s.projects.defaultProject() // read by build already
-	return def.Profile.Engine.Run(cmd.Context(), opts)
+	p := startProgress(env.Stderr)
+	opts.Progress = p.counts
+	return opts, p.stop
 }
 
 func unknownRule(set *rules.Set, id string) string {
@@ -259,14 +266,25 @@ project (--no-project turns this off).`,
 			if err != nil {
 				return err
 			}
-			rep, err := fx.checkFixing(env, s.set, f.out.quiet, func(visit visitor) *finding.Report {
-				return s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages, Visit: visit})
-			})
-			if rep == nil {
-				return err // the dry run printed its diff
-			}
-			if err := s.reporter.Publish(env.Stdout, rep); err != nil {
-				return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
+			var rep *finding.Report
+			var fails bool
+			if pub, ok := s.reporter.(*publisher); ok && !fx.fix && !s.progress {
+				// The report is written as the targets are checked. With --fix, or a progress
+				// line on the terminal the text goes to, it is written whole at the end.
+				if rep, fails, err = s.streamCheck(cmd, env, pub, linter.RunOptions{Enrich: stages}); rep == nil || err != nil {
+					return writeError(err)
+				}
+			} else {
+				rep, err = fx.checkFixing(env, s.set, f.out.quiet, func(visit visitor) *finding.Report {
+					return s.run(cmd, env, s.paths, f.workers, linter.RunOptions{Enrich: stages, Visit: visit})
+				})
+				if rep == nil {
+					return err // the dry run printed its diff
+				}
+				if err := s.reporter.Publish(env.Stdout, rep); err != nil {
+					return writeError(err)
+				}
+				fails = s.projects.fails(rep)
 			}
 			// What could not be checked is the tool's failure, not a finding: standard error,
 			// in every format (machine formats also carry it in their document).
@@ -274,7 +292,7 @@ project (--no-project turns this off).`,
 			switch {
 			case len(rep.Failures) > 0:
 				return &exitError{code: ExitError}
-			case s.projects.fails(rep):
+			case fails:
 				return &exitError{code: ExitFindings}
 			}
 			return nil
@@ -285,6 +303,11 @@ project (--no-project turns this off).`,
 	fx.register(cmd.Flags())
 	live.register(cmd.Flags())
 	return cmd
+}
+
+// writeError is the exit of a check whose report could not be written.
+func writeError(err error) error {
+	return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 }
 
 // failEarly reports an error that stopped the run before any file was read. In a machine

@@ -236,22 +236,28 @@ func (r *Report) Summarize() {
 		r.Config = []ConfigUsed{}
 	}
 	s := &r.Summary
-	s.Findings, s.Suppressed = len(r.Findings), len(r.Suppressed)
+	s.Findings, s.Suppressed = 0, len(r.Suppressed)
 	s.Error, s.SecurityWarning, s.Warning, s.Suggestion, s.Fixable = 0, 0, 0, 0, 0
 	for _, f := range r.Findings {
-		if f.Fixable {
-			s.Fixable++
-		}
-		switch f.Level {
-		case Error:
-			s.Error++
-		case SecurityWarning:
-			s.SecurityWarning++
-		case Warning:
-			s.Warning++
-		case Suggestion:
-			s.Suggestion++
-		}
+		s.Add(f)
+	}
+}
+
+// Add counts one more finding, f, into the summary.
+func (s *Summary) Add(f Finding) {
+	s.Findings++
+	if f.Fixable {
+		s.Fixable++
+	}
+	switch f.Level {
+	case Error:
+		s.Error++
+	case SecurityWarning:
+		s.SecurityWarning++
+	case Warning:
+		s.Warning++
+	case Suggestion:
+		s.Suggestion++
 	}
 }
 

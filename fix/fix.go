@@ -67,14 +67,14 @@ type Plan struct {
 	set   *rules.Set
 	fix   map[string]fixer
 	mu    sync.Mutex
-	fixes []Fix
+	fixes map[string][]Fix // by the name of the file they edit, in the order they came
 	// elsewhere counts findings of fixable rules in policies --fix does not edit.
 	elsewhere int
 }
 
 // NewPlan returns an empty plan for the rules of set.
 func NewPlan(set *rules.Set) *Plan {
-	return &Plan{set: set, fix: fixers()}
+	return &Plan{set: set, fix: fixers(), fixes: map[string][]Fix{}}
 }
 
 // Visit takes the findings kept for target t (the linter's RunOptions.Visit).
@@ -96,7 +96,8 @@ func (p *Plan) Visit(t *input.Target, kept []finding.Finding) {
 			continue
 		}
 		p.mu.Lock()
-		p.fixes = append(p.fixes, Fix{Finding: f, file: t.PolicyFile, path: t.PolicyLoc.Path, edits: edits, change: change})
+		name := t.PolicyFile.Name
+		p.fixes[name] = append(p.fixes[name], Fix{Finding: f, file: t.PolicyFile, path: t.PolicyLoc.Path, edits: edits, change: change})
 		p.mu.Unlock()
 	}
 }
@@ -166,23 +167,40 @@ func (f File) Diff() string {
 // verifies. Files with nothing to fix are left out; the order is by name.
 func (p *Plan) Files() []File {
 	p.mu.Lock()
-	byFile := map[string][]Fix{}
-	for _, fx := range p.fixes {
-		byFile[fx.file.Name] = append(byFile[fx.file.Name], fx)
-	}
-	p.mu.Unlock()
-	names := make([]string, 0, len(byFile))
-	for name := range byFile {
+	names := make([]string, 0, len(p.fixes))
+	for name := range p.fixes {
 		names = append(names, name)
 	}
+	p.mu.Unlock()
 	sort.Strings(names)
 	var out []File
 	for _, name := range names {
-		if f := resolve(byFile[name]); len(f.Fixed) > 0 || len(f.Dropped) > 0 {
+		if f := p.file(name, false); len(f.Fixed) > 0 || len(f.Dropped) > 0 {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// Take is the outcome of the fixes in the file name, as Files gives it, and forgets them: a
+// check that writes its findings file by file marks those of each file as it goes, without
+// holding every file's fixes. The fixes of a file are in the plan once every target whose
+// policy is in it has been visited.
+func (p *Plan) Take(name string) File {
+	return p.file(name, true)
+}
+
+func (p *Plan) file(name string, forget bool) File {
+	p.mu.Lock()
+	fixes := p.fixes[name]
+	if forget {
+		delete(p.fixes, name)
+	}
+	p.mu.Unlock()
+	if len(fixes) == 0 {
+		return File{Name: name}
+	}
+	return resolve(slices.Clone(fixes))
 }
 
 // maxOneByOne bounds the fixes of one file verified one by one when together they fail.

@@ -69,35 +69,20 @@ func inlinePolicyPath(path []any) bool {
 //
 // Only the time spent reading counts against the reader's budget, not the time emit takes.
 func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Result, error) {
+	return r.StreamTargets(f, func(t *Target, _ []Problem) bool { return emit(t) })
+}
+
+// StreamTargets is StreamManifest that also hands emit the problems found since its previous
+// call (since the start for the first): every problem of the entry that declares t is among
+// those given with t or before it, so that a caller reading the manifest once can give each
+// target its entry's problems as it goes.
+func (r *Reader) StreamTargets(f *jsonpos.File, emit func(t *Target, fresh []Problem) bool) (Result, error) {
 	items, ok := manifestItems(f.Src)
 	if !ok {
-		ctx, cancel, budget := r.budget()
-		parsed, _, err := parse(ctx, f)
-		cancel()
-		if err != nil {
-			var se *jsonpos.SyntaxError
-			if errors.As(err, &se) {
-				// Not known to be a manifest: Read decides whether it was meant to be an input.
-				return Result{Kind: None}, nil
-			}
-			return Result{}, readError(f.Name, budget, err)
-		}
-		if Detect(parsed.Root) != Manifest {
-			return Result{Kind: Detect(parsed.Root), Skipped: true}, nil
-		}
-		res, err := r.readManifest(f, parsed)
-		if err != nil {
-			return res, err
-		}
-		for _, t := range res.Targets {
-			if !emit(t) {
-				break
-			}
-		}
-		res.Targets = nil
-		return res, nil
+		return r.streamWhole(f, emit)
 	}
 	res := Result{Kind: Manifest}
+	seen := 0 // problems already handed to emit
 	budget := r.ReadBudget
 	if budget <= 0 {
 		budget = DefaultReadBudget
@@ -152,13 +137,49 @@ func (r *Reader) StreamManifest(f *jsonpos.File, emit func(*Target) bool) (Resul
 		if ref != "" {
 			res.Refs = append(res.Refs, ref)
 		}
-		if t != nil && !emit(t) {
-			break
+		if t != nil {
+			fresh := res.Problems[seen:]
+			seen = len(res.Problems)
+			if !emit(t, fresh) {
+				break
+			}
 		}
 	}
 	if !isManifest {
 		return Result{Kind: None, Skipped: true}, nil
 	}
+	return res, nil
+}
+
+// streamWhole is StreamTargets for a manifest that is not a block-style list: read whole, its
+// problems all handed with the first target.
+func (r *Reader) streamWhole(f *jsonpos.File, emit func(*Target, []Problem) bool) (Result, error) {
+	ctx, cancel, budget := r.budget()
+	parsed, _, err := parse(ctx, f)
+	cancel()
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			// Not known to be a manifest: Read decides whether it was meant to be an input.
+			return Result{Kind: None}, nil
+		}
+		return Result{}, readError(f.Name, budget, err)
+	}
+	if Detect(parsed.Root) != Manifest {
+		return Result{Kind: Detect(parsed.Root), Skipped: true}, nil
+	}
+	res, err := r.readManifest(f, parsed)
+	if err != nil {
+		return res, err
+	}
+	fresh := res.Problems
+	for _, t := range res.Targets {
+		if !emit(t, fresh) {
+			break
+		}
+		fresh = nil
+	}
+	res.Targets = nil
 	return res, nil
 }
 

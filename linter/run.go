@@ -2,6 +2,7 @@ package linter
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/pipeline"
+	"github.com/ssmpolicy/ssmpolicy/report"
 	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
@@ -56,11 +58,14 @@ type RunOptions struct {
 	Progress *Progress
 }
 
-// job is one unit of work for a worker: a file to read, or a target a manifest declared.
+// job is one unit of work for a worker: a file to read, a target a manifest declared, or the
+// problems a manifest has outside its targets.
 type job struct {
-	path   string // display path of a file to read, or of the manifest declaring target
-	src    []byte // content already read (standard input)
-	target *input.Target
+	path     string // display path of a file to read, or of the manifest declaring target
+	src      []byte // content already read (standard input)
+	target   *input.Target
+	problems []input.Problem
+	seq      int // the job's place in the output order (see orderer)
 }
 
 // Run checks everything opts names and returns the report. It never stops at the first bad
@@ -68,7 +73,25 @@ type job struct {
 // ctx ends (Ctrl-C, SIGTERM) it returns at once, whatever read, parse or evaluation is under
 // way, with what was checked so far and a failure that says the run stopped.
 func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
-	r := e.newRun(ctx, opts)
+	c := &collector{}
+	rep, _ := e.Stream(ctx, opts, c) // a collector never fails
+	rep.Config, rep.Findings, rep.Suppressed = c.config, c.findings, c.suppressed
+	rep.Summarize()
+	return rep
+}
+
+// Stream is Run writing the report through out as the targets are checked, in the order of the
+// report, so that memory does not grow with the number of findings. The report it returns
+// has the summary, the configurations and the failures, not the findings; the error is the
+// first out returned, after which nothing more was written to it.
+func (e *Engine) Stream(ctx context.Context, opts RunOptions, out report.Stream) (*finding.Report, error) {
+	return e.newRun(ctx, opts).stream(out)
+}
+
+func (r *runState) stream(out report.Stream) (*finding.Report, error) {
+	ctx := r.ctx
+	r.out = &writer{out: out, configs: r.configs}
+	r.ord = newOrderer(reorderWindow, r.out)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -78,7 +101,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) *finding.Report {
 	case <-done:
 	case <-ctx.Done():
 	}
-	return r.finish()
+	return r.finish(), r.out.err
 }
 
 // runState is the state of one Run. Everything the workers report goes through its methods, which
@@ -91,19 +114,27 @@ type runState struct {
 	stdinName string
 	search    *searcher
 	workers   int
+	// read reads an input file (readFile; a test counts the reads through it).
+	read func(string) ([]byte, error)
+
+	out *writer
+	ord *orderer
+	// profiles are the profiles the run's files may be checked with: the output waits for
+	// each (its configuration is named before the first finding) until it is first used.
+	profiles map[*Profile]bool
 
 	mu     sync.Mutex
 	closed bool
 	rep    *finding.Report
 	pipes  map[*Profile]*pipeline.Pipeline
-	inputs map[string]bool // absolute paths of the files that held something to check
+	inputs *pathSet // absolute paths of the files that held something to check
 }
 
 func (e *Engine) newRun(ctx context.Context, opts RunOptions) *runState {
 	r := &runState{ctx: ctx, opts: opts, exp: opts.Expanded, stdinName: opts.StdinName, workers: opts.Workers,
 		def:   &Project{Profile: &Profile{Engine: e, Ignores: opts.Ignores}},
 		rep:   &finding.Report{},
-		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: map[string]bool{}}
+		pipes: map[*Profile]*pipeline.Pipeline{}, inputs: newPathSet(), read: readFile}
 	if r.exp == nil {
 		r.exp = Expand(opts.Paths)
 	}
@@ -149,25 +180,35 @@ func (r *runState) count(files, targets, skipped int) {
 // input records that the file at path held something to check.
 func (r *runState) input(path string) {
 	r.mu.Lock()
-	r.inputs[absPath(path)] = true
+	r.inputs.add(absPath(path))
 	r.mu.Unlock()
 }
 
+// pipe is the pipeline of profile p. The first time p is used, the findings of its per-run
+// stages that need no other finding (the expired suppressions) join the output.
 func (r *runState) pipe(p *Profile) *pipeline.Pipeline {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	pp := r.pipes[p]
-	if pp == nil {
-		pp = pipeline.Standard(p.Engine.levels, p.Ignores)
-		r.pipes[p] = pp
+	if pp != nil {
+		r.mu.Unlock()
+		return pp
+	}
+	pp = pipeline.Standard(p.Engine.levels, p.Ignores)
+	r.pipes[p] = pp
+	r.mu.Unlock()
+	own := &finding.Report{}
+	pp.Finish(own)
+	r.ord.push(own.Findings)
+	if r.profiles[p] {
+		r.ord.unblock()
 	}
 	return pp
 }
 
-// add passes the findings of target t (nil for a file's problems outside any target) through
-// the per-target stages of its project's pipeline, shows apply what is kept, and adds them
-// to the report.
-func (r *runState) add(p *Profile, t *input.Target, found []finding.Finding) {
+// add passes the findings of target t (nil for a file's problems outside any target) of job
+// seq through the per-target stages of its project's pipeline, shows apply what is kept, and
+// hands them to the output.
+func (r *runState) add(seq int, p *Profile, t *input.Target, found []finding.Finding) {
 	b := &pipeline.Batch{Target: t, Findings: found}
 	r.pipe(p).ProcessTarget(b)
 	if t != nil {
@@ -176,52 +217,74 @@ func (r *runState) add(p *Profile, t *input.Target, found []finding.Finding) {
 		r.opts.Progress.add(0, 0, len(b.Findings))
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.closed {
+		r.mu.Unlock()
 		return // the run was stopped and has returned: nothing more is reported or sent
 	}
 	if t != nil && r.opts.Visit != nil {
 		r.opts.Visit(t, b.Findings)
 	}
-	r.rep.Findings = append(r.rep.Findings, b.Findings...)
-	r.rep.Suppressed = append(r.rep.Suppressed, b.Suppressed...)
+	r.mu.Unlock()
+	r.ord.add(seq, b.Findings, b.Suppressed)
 }
 
-// finish closes the run and completes its report: the per-run stages of each configuration's
-// pipeline, the configurations used, and a failure when the run was stopped.
-func (r *runState) finish() *finding.Report {
+// configs lists the configurations used so far, in the order of their names.
+func (r *runState) configs() []finding.ConfigUsed {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.closed = true
-	rep := r.rep
-	stopped := r.ctx.Err() != nil
-	if stopped {
-		rep.Failures = append(rep.Failures, finding.Failure{Message: "stopped: " + context.Cause(r.ctx).Error()})
+	out := []finding.ConfigUsed{}
+	for _, p := range r.sortedProfiles() {
+		if p.Config != "" {
+			out = append(out, finding.ConfigUsed{File: p.Config, Disabled: append([]string{}, p.Disabled...)})
+		}
 	}
+	return out
+}
+
+func (r *runState) sortedProfiles() []*Profile {
 	profiles := make([]*Profile, 0, len(r.pipes))
 	for p := range r.pipes {
 		profiles = append(profiles, p)
 	}
 	slices.SortFunc(profiles, func(a, b *Profile) int { return strings.Compare(a.Config, b.Config) })
+	return profiles
+}
+
+// finish closes the run, writes what is left and the end of the report, and returns the
+// report without its findings: the counts, the configurations used, the failures (one more
+// when the run was stopped).
+func (r *runState) finish() *finding.Report {
+	r.mu.Lock()
+	r.closed = true
+	stopped := r.ctx.Err() != nil
+	if stopped {
+		r.rep.Failures = append(r.rep.Failures, finding.Failure{Message: "stopped: " + context.Cause(r.ctx).Error()})
+	}
+	r.mu.Unlock()
+	r.ord.finish(stopped)
+	rep := r.rep
+	if n, file := r.ord.lateFindings(); n > 0 {
+		rep.Failures = append(rep.Failures, finding.Failure{File: file, Message: fmt.Sprintf("%d findings could not be written in order: a file changed while the run read it; run the check again", n)})
+	}
+	rep.Config = r.configs()
 	off := map[string]bool{}
-	for _, p := range profiles {
-		r.pipes[p].Finish(rep)
-		if p.Config != "" {
-			rep.Config = append(rep.Config, finding.ConfigUsed{File: p.Config, Disabled: append([]string{}, p.Disabled...)})
-			for _, id := range p.Disabled {
-				off[id] = true
-			}
+	for _, c := range rep.Config {
+		for _, id := range c.Disabled {
+			off[id] = true
 		}
 	}
-	rep.Summarize()
-	rep.Summary.Disabled = len(off)
+	sum := r.out.sum
+	sum.Files, sum.Targets, sum.Skipped, sum.Disabled = rep.Summary.Files, rep.Summary.Targets, rep.Summary.Skipped, len(off)
+	rep.Summary = sum
+	rep.Version = 1
 	if !stopped && r.opts.Warn != nil {
 		for i, dir := range r.exp.Dirs {
-			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs[absPath(f)] }) {
+			if !slices.ContainsFunc(r.exp.DirFiles[i], func(f string) bool { return r.inputs.has(absPath(f)) }) {
 				r.opts.Warn(noInputWarning(dir))
 			}
 		}
 	}
+	r.out.end(rep)
 	return rep
 }
 
@@ -240,20 +303,20 @@ func (r *runState) checkAll() {
 		}
 	}
 
-	// Manifests first: the policy files they name are checked with their context, and not a
-	// second time on their own when a directory walk also finds them.
-	manifests, refs := r.readManifests(stdin)
-	r.count(len(manifests), 0, 0)
-
-	jobs := make(chan job, r.workers*4)
-	go r.produce(jobs, manifests, refs, stdin)
-
-	// Problems a manifest has outside its targets.
-	for _, m := range sortedManifests(manifests) {
-		if p, err := r.project(m.path); err == nil {
-			r.fileProblems(p, m.problems)
+	r.profiles = map[*Profile]bool{}
+	paths := r.exp.Files
+	if r.exp.Stdin {
+		paths = append([]string{r.stdinName}, paths...)
+	}
+	for _, f := range paths {
+		if p, err := r.project(f); err == nil {
+			r.profiles[p.Profile] = true
 		}
 	}
+	r.ord.block(len(r.profiles))
+
+	jobs := make(chan job, r.workers*4)
+	go r.produce(jobs, stdin)
 
 	var wg sync.WaitGroup
 	for range r.workers {
@@ -262,47 +325,9 @@ func (r *runState) checkAll() {
 			defer wg.Done()
 			for j := range jobs {
 				r.work(j)
+				r.ord.done(j.seq)
 			}
 		}()
 	}
 	wg.Wait()
-}
-
-// produce sends the jobs: standard input, the targets of each manifest, then the files that
-// are neither manifests nor named by one.
-func (r *runState) produce(jobs chan<- job, manifests map[string]*manifest, refs map[string]bool, stdin []byte) {
-	defer close(jobs)
-	send := func(j job) bool {
-		select {
-		case jobs <- j:
-			return true
-		case <-r.ctx.Done():
-			return false
-		}
-	}
-	if _, isManifest := manifests[r.stdinName]; stdin != nil && !isManifest && !send(job{path: r.stdinName, src: stdin}) {
-		return
-	}
-	for _, m := range sortedManifests(manifests) {
-		// Targets are read again here and go straight to the workers, one at a time, so
-		// that memory does not grow with the number of policies a manifest names.
-		_, err := r.opts.Reader.StreamManifest(m.file, func(t *input.Target) bool {
-			attachEntryProblems(t, m.entries)
-			return send(job{path: m.path, target: t})
-		})
-		if err != nil {
-			r.fail(finding.Failure{File: m.path, Message: err.Error()})
-		}
-		if r.ctx.Err() != nil {
-			return
-		}
-	}
-	for _, p := range r.exp.Files {
-		if _, isManifest := manifests[p]; isManifest || refs[absPath(p)] {
-			continue
-		}
-		if !send(job{path: p}) {
-			return
-		}
-	}
 }

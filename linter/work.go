@@ -1,11 +1,7 @@
 package linter
 
 import (
-	"bytes"
 	"fmt"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/ssmpolicy/ssmpolicy/enrich"
 	"github.com/ssmpolicy/ssmpolicy/finding"
@@ -13,88 +9,14 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
 )
 
-// manifest is what the first pass keeps of a manifest: the file, the problems it has outside
-// its targets, and those of each entry that declares a target. Its targets are read again
-// when they are checked.
-type manifest struct {
-	path     string
-	file     *jsonpos.File
-	problems []input.Problem
-	entries  map[int][]input.Problem
-}
-
-func sortedManifests(m map[string]*manifest) []*manifest {
-	out := make([]*manifest, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b *manifest) int { return strings.Compare(a.path, b.path) })
-	return out
-}
-
-// readManifests finds the manifests among the files and standard input, and the policy
-// files they name. Only files that mention "resources" are parsed here; the rest are read
-// again, once, by the workers.
-func (r *runState) readManifests(stdin []byte) (map[string]*manifest, map[string]bool) {
-	var mu sync.Mutex
-	found := map[string]*manifest{}
-	refs := map[string]bool{}
-	consider := func(p string, src []byte) {
-		if !bytes.Contains(src, []byte("resources")) {
-			return
-		}
-		f := jsonpos.NewFile(p, src)
-		declared := map[int]bool{}
-		res, err := r.opts.Reader.StreamManifest(f, func(t *input.Target) bool { declare(declared, t); return true })
-		if err != nil {
-			r.fail(finding.Failure{File: p, Message: err.Error()})
-			return
-		}
-		if res.Kind != input.Manifest {
-			return
-		}
-		own, byEntry := splitEntryProblems(res.Problems, declared)
-		r.input(p)
-		mu.Lock()
-		found[p] = &manifest{path: p, file: f, problems: own, entries: byEntry}
-		for _, ref := range res.Refs {
-			refs[absPath(ref)] = true
-		}
-		mu.Unlock()
-	}
-	if stdin != nil {
-		consider(r.stdinName, stdin)
-	}
-	paths := make(chan string)
-	var wg sync.WaitGroup
-	for range r.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range paths {
-				src, err := readFile(p)
-				if err != nil {
-					continue // the worker reports read errors when it reads the file again
-				}
-				consider(p, src)
-			}
-		}()
-	}
-	for _, p := range r.exp.Files {
-		if r.ctx.Err() != nil {
-			break
-		}
-		paths <- p
-	}
-	close(paths)
-	wg.Wait()
-	return found, refs
-}
-
 func (r *runState) work(j job) {
 	p, err := r.project(j.path)
 	if err != nil {
 		r.fail(finding.Failure{File: j.path, Message: err.Error()})
+		return
+	}
+	if j.problems != nil {
+		r.fileProblems(j.seq, p, j.problems)
 		return
 	}
 	if j.target != nil {
@@ -107,12 +29,12 @@ func (r *runState) work(j job) {
 			files = 1
 		}
 		r.count(files, 1, 0)
-		r.check(p, t, "")
+		r.check(j.seq, p, t, "")
 		return
 	}
 	src := j.src
 	if src == nil {
-		if src, err = readFile(j.path); err != nil {
+		if src, err = r.read(j.path); err != nil {
 			r.input(j.path)
 			r.fail(finding.Failure{File: j.path, Message: cleanErr(err).Error()})
 			return
@@ -131,15 +53,15 @@ func (r *runState) work(j job) {
 	r.input(j.path)
 	if res.Kind == input.Policy && r.search != nil && p.Root != "" {
 		if entries := r.search.lookup(r.ctx, p.Root, j.path); len(entries) > 0 {
-			r.checkInContext(p, j.path, src, entries)
+			r.checkInContext(j.seq, p, j.path, src, entries)
 			return
 		}
 	}
 	targets := res.Targets
 	problems := res.Problems
 	if res.Kind == input.Manifest {
-		// A manifest the first pass did not see (it changed in between): its targets are
-		// completed here as the first pass would have.
+		// A manifest the first pass did not take for one (it changed in between): its
+		// targets are completed here as the first pass would have.
 		declared := map[int]bool{}
 		for _, t := range targets {
 			declare(declared, t)
@@ -155,16 +77,16 @@ func (r *runState) work(j job) {
 		}
 	}
 	r.count(1, len(targets), 0)
-	r.fileProblems(p, problems)
+	r.fileProblems(j.seq, p, problems)
 	for _, t := range targets {
-		r.check(p, t, "")
+		r.check(j.seq, p, t, "")
 	}
 }
 
 // checkInContext checks the policy file at path as the target of each manifest entry that
 // names it. Findings on the policy are in the policy file; findings on the entry's facts are
 // where a check of the manifest puts them; all say which entry gave the context.
-func (r *runState) checkInContext(p *Project, path string, src []byte, entries []contextEntry) {
+func (r *runState) checkInContext(seq int, p *Project, path string, src []byte, entries []contextEntry) {
 	r.count(1, len(entries), 0)
 	for _, c := range entries {
 		t, err := c.forPolicy(path, src)
@@ -172,7 +94,7 @@ func (r *runState) checkInContext(p *Project, path string, src []byte, entries [
 			r.fail(finding.Failure{File: path, Message: err.Error()})
 			continue
 		}
-		r.check(p, t, c.where)
+		r.check(seq, p, t, c.where)
 	}
 }
 
@@ -185,7 +107,7 @@ func (r *runState) loadRef(p *Project, manifestPath string, t *input.Target) boo
 		if err != nil {
 			return nil, err
 		}
-		return readFile(real)
+		return r.read(real)
 	})
 	if err != nil {
 		loc := t.PolicyRefLoc
@@ -199,7 +121,7 @@ func (r *runState) loadRef(p *Project, manifestPath string, t *input.Target) boo
 
 // check runs the checks on one target of project p; context names the manifest entry that
 // gave a policy file its facts in the context search.
-func (r *runState) check(p *Project, t *input.Target, context string) {
+func (r *runState) check(seq int, p *Project, t *input.Target, context string) {
 	if t.Policy != nil {
 		if err := enrich.Run(r.ctx, r.opts.Enrich, t); err != nil {
 			r.fail(finding.Failure{File: fileName(t.Origin), Message: err.Error()})
@@ -215,18 +137,18 @@ func (r *runState) check(p *Project, t *input.Target, context string) {
 			found[i].Context = context
 		}
 	}
-	r.add(p.Profile, t, found)
+	r.add(seq, p.Profile, t, found)
 }
 
 // fileProblems reports the problems a file has outside any target (a manifest's own schema
 // violations and repeated keys): they carry no policy, so Check only places them, and the
 // pipeline gives them their levels and applies the configuration's suppressions.
-func (r *runState) fileProblems(p *Project, problems []input.Problem) {
+func (r *runState) fileProblems(seq int, p *Project, problems []input.Problem) {
 	if len(problems) == 0 {
 		return
 	}
 	found, _ := p.Profile.Engine.Check(r.ctx, &input.Target{Problems: problems})
-	r.add(p.Profile, nil, found)
+	r.add(seq, p.Profile, nil, found)
 }
 
 func fileName(l input.Location) string {
