@@ -76,7 +76,7 @@ func (p *projects) defaultLocked() (*linter.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.def = &linter.Project{Root: place.Root, Profile: prof.Profile}
+	p.def = &linter.Project{Root: place.Root, NoSearch: !ok, Profile: prof.Profile}
 	return p.def, nil
 }
 

@@ -82,7 +82,7 @@ func (r *runState) floor(path string) string {
 		return floor
 	}
 	p, err := r.project(path)
-	if err != nil || p.Root == "" {
+	if err != nil || p.Root == "" || p.NoSearch {
 		return floor
 	}
 	for _, e := range r.search.lookup(r.ctx, p.Root, path) {

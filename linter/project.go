@@ -15,8 +15,12 @@ type Project struct {
 	// repository root, else the working directory. The context search walks it, and the
 	// policy files a manifest names must be inside it. "" when there is no project: each
 	// manifest may then name only files under its own directory.
-	Root    string
-	Profile *Profile
+	Root string
+	// NoSearch keeps the context search out of Root: set when Root is only the working
+	// directory, for want of a configuration or a repository above the file. Such a directory
+	// may be a home directory or /, and a walk of it is no project's search.
+	NoSearch bool
+	Profile  *Profile
 }
 
 // Profile is one configuration, ready to check with. Projects that share a configuration

@@ -51,7 +51,7 @@ func (r *runState) work(j job) {
 		return
 	}
 	r.input(j.path)
-	if res.Kind == input.Policy && r.search != nil && p.Root != "" {
+	if res.Kind == input.Policy && r.search != nil && p.Root != "" && !p.NoSearch {
 		if entries := r.search.lookup(r.ctx, p.Root, j.path); len(entries) > 0 {
 			r.checkInContext(j.seq, p, j.path, src, entries)
 			return
