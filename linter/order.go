@@ -50,8 +50,8 @@ type orderer struct {
 	late     int
 	lateFile string
 
-	held    findingHeap
-	heldSup suppressedHeap
+	held    held[finding.Finding]
+	heldSup held[finding.Suppressed]
 	order   int // tie-break: the order findings were taken in
 	emit    sink
 }
@@ -66,7 +66,8 @@ type sink interface {
 // producer wait when window jobs are pending. emit is called with the orderer's lock held: it
 // must not call the orderer.
 func newOrderer(window int, emit sink) *orderer {
-	o := &orderer{window: max(window, 1), slots: map[int]*slot{}, emit: emit}
+	o := &orderer{window: max(window, 1), slots: map[int]*slot{}, emit: emit,
+		held: held[finding.Finding]{less: finding.Compare}, heldSup: held[finding.Suppressed]{less: finding.CompareSuppressed}}
 	o.space = sync.NewCond(&o.mu)
 	return o
 }
@@ -114,7 +115,7 @@ func (o *orderer) push(fs []finding.Finding) {
 	defer o.mu.Unlock()
 	for _, f := range fs {
 		o.order++
-		heap.Push(&o.held, heldFinding{f, o.order})
+		o.held.add(f, o.order)
 	}
 	o.flush()
 }
@@ -186,11 +187,11 @@ func (o *orderer) take(s *slot) {
 			o.lateFile = f.File
 		}
 		o.order++
-		heap.Push(&o.held, heldFinding{f, o.order})
+		o.held.add(f, o.order)
 	}
 	for _, f := range s.suppressed {
 		o.order++
-		heap.Push(&o.heldSup, heldSuppressed{f, o.order})
+		o.heldSup.add(f, o.order)
 	}
 	s.findings, s.suppressed = nil, nil
 }
@@ -225,58 +226,40 @@ func (o *orderer) flush() {
 	}
 }
 
-type heldFinding struct {
-	f     finding.Finding
-	order int
-}
-
-// findingHeap is a min-heap in output order; findings that compare equal (the same finding
+// held is a min-heap in output order (by less); items that compare equal (the same finding
 // made twice) come out in the order they were taken.
-type findingHeap []heldFinding
-
-func (h findingHeap) Len() int { return len(h) }
-func (h findingHeap) Less(i, j int) bool {
-	return cmp.Or(finding.Compare(h[i].f, h[j].f), cmp.Compare(h[i].order, h[j].order)) < 0
-}
-func (h findingHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *findingHeap) Push(x any)   { *h = append(*h, x.(heldFinding)) }
-func (h *findingHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-func (h findingHeap) peek() (finding.Finding, bool) {
-	if len(h) == 0 {
-		return finding.Finding{}, false
-	}
-	return h[0].f, true
+type held[T any] struct {
+	items []heldItem[T]
+	less  func(a, b T) int
 }
 
-type heldSuppressed struct {
-	s     finding.Suppressed
+type heldItem[T any] struct {
+	v     T
 	order int
 }
 
-type suppressedHeap []heldSuppressed
-
-func (h suppressedHeap) Len() int { return len(h) }
-func (h suppressedHeap) Less(i, j int) bool {
-	return cmp.Or(finding.CompareSuppressed(h[i].s, h[j].s), cmp.Compare(h[i].order, h[j].order)) < 0
+func (h *held[T]) Len() int { return len(h.items) }
+func (h *held[T]) Less(i, j int) bool {
+	return cmp.Or(h.less(h.items[i].v, h.items[j].v), cmp.Compare(h.items[i].order, h.items[j].order)) < 0
 }
-func (h suppressedHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *suppressedHeap) Push(x any)   { *h = append(*h, x.(heldSuppressed)) }
-func (h *suppressedHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+func (h *held[T]) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *held[T]) Push(x any)    { h.items = append(h.items, x.(heldItem[T])) }
+func (h *held[T]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
 	return x
 }
-func (h suppressedHeap) peek() (finding.Suppressed, bool) {
-	if len(h) == 0 {
-		return finding.Suppressed{}, false
+
+// add takes v, the order-th item taken.
+func (h *held[T]) add(v T, order int) { heap.Push(h, heldItem[T]{v, order}) }
+
+// peek is the first item in output order, without taking it.
+func (h *held[T]) peek() (T, bool) {
+	if len(h.items) == 0 {
+		var zero T
+		return zero, false
 	}
-	return h[0].s, true
+	return h.items[0].v, true
 }
 
 // lateFindings is how many findings came below their job's floor, and the file of the last.
