@@ -134,6 +134,15 @@ func TestCustomRulesDocExample(t *testing.T) {
 	if r, ok := set.ByPackage("require-sid"); !ok || r.ID != "require-sid" {
 		t.Fatalf("the example rule is not in the catalogue under its id: %+v", r)
 	}
+	if ran := runUserTests(t, set, dir, "require-sid_test"); ran != 2 {
+		t.Errorf("ran %d of the example's 2 tests", ran)
+	}
+}
+
+// runUserTests runs the Rego tests of the custom rules in dir beside the built-in ones, fails
+// t for each test of package pkg that fails, and returns how many of pkg's tests ran.
+func runUserTests(t *testing.T, set *Set, dir, pkg string) int {
+	t.Helper()
 	mods, err := set.TestModules([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -144,16 +153,14 @@ func TestCustomRulesDocExample(t *testing.T) {
 	}
 	ran := 0
 	for _, res := range results {
-		if strings.Contains(res.Name, "require-sid_test") {
+		if strings.Contains(res.Name, pkg) {
 			ran++
 			if !res.Passed {
 				t.Errorf("%s failed: %v", res.Name, res.Err)
 			}
 		}
 	}
-	if ran != 2 {
-		t.Errorf("ran %d of the example's 2 tests", ran)
-	}
+	return ran
 }
 
 // TestCustomRuleCallsBuiltins: a custom rule may call the built-in functions, and its own
@@ -170,24 +177,7 @@ func TestCustomRuleCallsBuiltins(t *testing.T) {
 	if _, ok := set.Get("region-pinned"); !ok {
 		t.Fatal("the custom rule region-pinned is not in the catalogue")
 	}
-	mods, err := set.TestModules([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	results, err := RunTests(context.Background(), mods, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ran := 0
-	for _, res := range results {
-		if strings.Contains(res.Name, "region-pinned_test") {
-			ran++
-			if !res.Passed {
-				t.Errorf("%s failed: %v", res.Name, res.Err)
-			}
-		}
-	}
-	if ran != 2 {
+	if ran := runUserTests(t, set, dir, "region-pinned_test"); ran != 2 {
 		t.Errorf("ran %d of the rule's 2 tests", ran)
 	}
 }
