@@ -3,8 +3,6 @@ package audit
 import (
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/ssmpolicy/ssmpolicy/finding"
 	"github.com/ssmpolicy/ssmpolicy/input"
 	"github.com/ssmpolicy/ssmpolicy/jsonpos"
+	"github.com/ssmpolicy/ssmpolicy/linter"
 	"github.com/ssmpolicy/ssmpolicy/safefile"
 )
 
@@ -189,43 +188,17 @@ func grantText(g apply.Grants) string {
 	return strings.Join(parts, " and ")
 }
 
-// walk lists the files under paths that check would read.
+// walk lists the files under paths that check would read, walked as check walks them.
 func walk(paths []string, fail func(finding.Failure)) []string {
-	var files []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			fail(finding.Failure{File: p, Message: "--against: " + cleanErr(err).Error()})
-			continue
-		}
-		if !info.IsDir() {
-			files = append(files, filepath.Clean(p))
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				fail(finding.Failure{File: path, Message: "--against: " + cleanErr(err).Error()})
-			case d.IsDir() && (d.Name() == ".git" || d.Name() == "vendor" || d.Name() == "node_modules"):
-				return filepath.SkipDir
-			case d.Type().IsRegular() && walkedExt(path):
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			fail(finding.Failure{File: p, Message: "--against: " + err.Error()})
-		}
+	x := linter.Expand(paths)
+	if x.Stdin {
+		fail(finding.Failure{File: "-", Message: "--against: standard input is not a repository path"})
 	}
-	return files
-}
-
-func walkedExt(p string) bool {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".json", ".yaml", ".yml", ".template":
-		return true
+	for _, f := range x.Failures {
+		f.Message = "--against: " + f.Message
+		fail(f)
 	}
-	return false
+	return x.Files
 }
 
 // readFile reads a file under --against as check reads its inputs: a regular file, within
