@@ -33,16 +33,7 @@ func TestLegacyCustomRule(t *testing.T) {
 	if !ok || r.ID != "legacy-helpers" || !r.Custom {
 		t.Fatalf("ByPackage(legacy_helpers) = %+v, %v; want the custom rule legacy-helpers", r, ok)
 	}
-	c := ast.NewCompiler().WithCapabilities(Capabilities(builtins.Declarations()))
-	c.Compile(set.Modules)
-	if c.Failed() {
-		t.Fatal(FormatError(c.Errors))
-	}
-	opts := append([]func(*rego.Rego){rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)}, builtins.Functions()...)
-	pq, err := rego.New(opts...).PrepareForEval(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pq := prepareReport(t, set, Capabilities(builtins.Declarations()))
 	in, err := ast.ParseTerm(`{
 		"policy": {"Statement": [
 			{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::999999999999:root"]}, "Action": ["ssm:PutParameter"]},

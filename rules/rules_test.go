@@ -153,16 +153,7 @@ func TestRulesWithoutAPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := ast.NewCompiler().WithCapabilities(withBuiltins())
-	c.Compile(set.Modules)
-	if c.Failed() {
-		t.Fatal(FormatError(c.Errors))
-	}
-	opts := append([]func(*rego.Rego){rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)}, builtins.Functions()...)
-	pq, err := rego.New(opts...).PrepareForEval(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pq := prepareReport(t, set, withBuiltins())
 	in, err := ast.ParseTerm(`{
 		"config": {"accounts_allowed": ["444455556666"]}, "options": {"promote": true},
 		"resource": {"arn": "arn:aws:ssm:us-east-1:1111222233:parameter/app/*", "partition": "aws", "service": "ssm",
@@ -192,6 +183,23 @@ func TestRulesWithoutAPolicy(t *testing.T) {
 }
 
 // withBuiltins is OPA's capabilities with the project's built-ins added.
+// prepareReport compiles the modules of set under caps, with the built-in functions, and
+// prepares the query of every rule's findings, as the engine does.
+func prepareReport(t *testing.T, set *Set, caps *ast.Capabilities) rego.PreparedEvalQuery {
+	t.Helper()
+	c := ast.NewCompiler().WithCapabilities(caps)
+	c.Compile(set.Modules)
+	if c.Failed() {
+		t.Fatal(FormatError(c.Errors))
+	}
+	opts := append([]func(*rego.Rego){rego.Query("data.ssmpolicy.rules[pkg].report[f]"), rego.Compiler(c)}, builtins.Functions()...)
+	pq, err := rego.New(opts...).PrepareForEval(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pq
+}
+
 func withBuiltins() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
 	for _, b := range builtins.Declarations() {
